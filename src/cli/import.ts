@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { parseActivityRecord, type Activity } from '../domain/activity.js';
+import { fail, openStoreFrom, withStoreOptions } from './store-options.js';
+
+const MAX_REPORTED = 50;
+
+class ImportRejected extends Error {}
+
+export function registerImport(program: Command): void {
+  withStoreOptions(program.command('import').description('load activities from NDJSON (`-` reads stdin)'))
+    .argument('<file>', 'NDJSON file, one activity a line, or - for stdin')
+    .option('--kind <kind>', 'activities (assets comes with the asset catalog)', 'activities')
+    .option('--skip-invalid', 'import the valid lines and report the rest, instead of importing nothing')
+    .action(async (file: string, opts: { kind: string; skipInvalid?: boolean; dataDir?: string; databaseUrl?: string }) => {
+      if (opts.kind !== 'activities') {
+        fail(opts.kind === 'assets' ? '--kind assets is not available yet; only activities can be imported' : `unknown --kind '${opts.kind}'`, 2);
+      }
+      let input: Readable;
+      let totalBytes: number | undefined;
+      if (file === '-') input = process.stdin;
+      else {
+        try {
+          totalBytes = statSync(file).size;
+        } catch {
+          fail(`cannot read ${file}: no such file`, 2);
+        }
+        input = createReadStream(file);
+      }
+      const started = Date.now();
+      const bar = process.stderr.isTTY && totalBytes ? new SingleBar({ format: 'importing [{bar}] {percentage}% | {value}/{total} bytes | {lines} lines', stream: process.stderr }) : undefined;
+      bar?.start(totalBytes ?? 0, 0, { lines: 0 });
+
+      let lineNo = 0, invalid = 0, nulBytes = 0, bytes = 0;
+      const skip = opts.skipInvalid ?? false;
+      async function* records(): AsyncGenerator<Activity> {
+        const lines = createInterface({ input, crlfDelay: Infinity });
+        for await (const line of lines) {
+          lineNo++;
+          bytes += Buffer.byteLength(line) + 1;
+          if (bar && lineNo % 5000 === 0) bar.update(Math.min(bytes, totalBytes ?? bytes), { lines: lineNo });
+          if (line.trim() === '') continue;
+          let parsed: ReturnType<typeof parseActivityRecord>;
+          try {
+            parsed = parseActivityRecord(JSON.parse(line));
+          } catch {
+            parsed = { ok: false, reason: 'not valid JSON' };
+          }
+          if (!parsed.ok) {
+            invalid++;
+            if (invalid <= MAX_REPORTED) process.stderr.write(`${bar ? '\n' : ''}line ${lineNo}: ${parsed.reason}\n`);
+            continue;
+          }
+          nulBytes += parsed.nulBytes;
+          // All-or-nothing: keep scanning to report every bad line, then roll back.
+          if (invalid === 0 || skip) yield parsed.activity;
+        }
+        if (invalid > 0 && !skip) throw new ImportRejected();
+      }
+
+      const store = await openStoreFrom(opts);
+      try {
+        const result = await store.importActivities(records());
+        bar?.update(totalBytes ?? 0, { lines: lineNo });
+        bar?.stop();
+        const secs = ((Date.now() - started) / 1000).toFixed(1);
+        const parts = [`imported ${result.inserted} activities`, `${result.duplicates} already present`];
+        if (invalid) parts.push(`${invalid} invalid lines skipped`);
+        if (nulBytes) parts.push(`${nulBytes} NUL bytes stripped`);
+        process.stdout.write(`${parts.join(', ')} in ${secs}s\n`);
+      } catch (err) {
+        bar?.stop();
+        if (err instanceof ImportRejected) {
+          if (invalid > MAX_REPORTED) process.stderr.write(`... and ${invalid - MAX_REPORTED} more invalid lines\n`);
+          fail(`nothing imported: ${invalid} of ${lineNo} lines are invalid (use --skip-invalid to import the valid ones)`);
+        }
+        throw err;
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { ConfigError, envName, loadServeConfig, SERVE_FLAGS } from '../config/config.js';
+import { ensureDemoUser, todayUtc, writeDemoActivities, DEMO_DEFAULTS } from '../demo/seed.js';
+import { createTidemark } from '../server/main.js';
+import { fail } from './store-options.js';
+
+export function registerServe(program: Command): void {
+  const cmd = program.command('serve').description('start the HTTP API and the export workers');
+  for (const [flag, fallback, help] of SERVE_FLAGS) {
+    const takesValue = fallback !== undefined || flag === 'database-url';
+    const suffix = ` (env ${envName(flag)}${fallback !== undefined ? `, default ${fallback}` : ''})`;
+    cmd.option(takesValue ? `--${flag} <value>` : `--${flag}`, help + suffix);
+  }
+  cmd.action(async (opts: Record<string, unknown>) => {
+    let config;
+    try {
+      config = loadServeConfig(opts, process.env);
+    } catch (err) {
+      if (err instanceof ConfigError) fail(err.message, 2);
+      throw err;
+    }
+    const tidemark = await createTidemark(config);
+    let demoNote = '';
+    if (config.demo) {
+      const user = await ensureDemoUser(tidemark.store, Date.now());
+      if ((await tidemark.store.countActivities()) === 0) {
+        process.stderr.write(`Generating demo data (${DEMO_DEFAULTS.days} days, about ${DEMO_DEFAULTS.activitiesPerDay} activities a day)...\n`);
+        const n = await writeDemoActivities(tidemark.store, { ...DEMO_DEFAULTS, endMs: todayUtc(Date.now()) });
+        process.stderr.write(`Generated ${n} demo activities.\n`);
+      }
+      demoNote = `Demo API user: client_id=${user.clientId} client_secret=${user.clientSecret}\n`;
+    }
+    const address = await tidemark.app.listen({ host: config.host, port: config.port });
+    const url = address.replace('[::1]', 'localhost');
+    process.stdout.write(`Tidemark listening on ${url}\n${demoNote}`);
+
+    const shutdown = (signal: string) => {
+      process.stderr.write(`${signal}: finishing in-flight requests and putting running jobs back in the queue...\n`);
+      tidemark.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * argv + environment -> one validated, typed Config. Pure: no I/O beyond reading the objects it is
+ * given. Every flag has a `TIDEMARK_<FLAG>` variable; the flag wins. docs/config.md lists them all.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+
+export interface RateLimit {
+  calls: number;
+  seconds: number;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  demo: boolean;
+  maxProcessing: number;
+  maxQueued: number;
+  /** 0 = unlimited. */
+  dailyQuotaMb: number;
+  fileRetentionDays: number;
+  /** undefined = off. */
+  rateLimit?: RateLimit;
+  /** undefined = off. */
+  maxConcurrentRequests?: number;
+  /** 0 = unlimited. */
+  dailyCallQuota: number;
+  /** Reject dates with milliseconds, as Marketo's docs say. */
+  strict: boolean;
+  logLevel: string;
+  /** Marketo constants, settings so tests can shorten them. */
+  tokenTtlSeconds: number;
+  statusRetentionDays: number;
+  listWindowDays: number;
+}
+
+/** The serve flags: name, default, and help; `npx tidemark serve --help` and docs/config.md show the same. */
+export const SERVE_FLAGS = [
+  ['host', '127.0.0.1', 'interface to listen on'],
+  ['port', '3000', 'port to listen on; 0 picks a free port'],
+  ['data-dir', './tidemark-data', 'embedded store and export files'],
+  ['database-url', undefined, 'postgres://...: use PostgreSQL instead of the embedded store (read as DATABASE_URL too)'],
+  ['demo', undefined, 'on first start with an empty store, generate demo data and a demo API user'],
+  ['max-processing', '2', 'jobs Processing at once'],
+  ['max-queued', '10', 'jobs Queued + Processing at once'],
+  ['daily-quota-mb', '500', 'daily export quota in MB (0 = unlimited)'],
+  ['file-retention-days', '7', 'how long export files are kept'],
+  ['rate-limit', '100/20', "calls per seconds per subscription ('off' to disable)"],
+  ['max-concurrent-requests', '10', "requests in flight ('off' to disable)"],
+  ['daily-call-quota', '50000', 'calls per day (0 = unlimited)'],
+  ['strict', undefined, "reject datetimes with milliseconds, as Marketo's docs say"],
+  ['log-level', 'info', 'fatal, error, warn, info, debug, trace or silent'],
+] as const;
+
+export const envName = (flag: string): string => `TIDEMARK_${flag.toUpperCase().replaceAll('-', '_')}`;
+
+const int = (min: number) => z.coerce.number().int().min(min);
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => ['true', '1', 'yes', ''].includes(v))]);
+const offOr = <T extends z.ZodTypeAny>(inner: T) =>
+  z.string().transform((v, ctx) => {
+    if (v.toLowerCase() === 'off') return undefined;
+    const r = inner.safeParse(v);
+    if (!r.success) {
+      ctx.addIssue({ code: 'custom', message: `expected 'off' or ${inner.description ?? 'a number'}` });
+      return z.NEVER;
+    }
+    return r.data as z.infer<T>;
+  });
+
+const rateLimit = z
+  .string()
+  .regex(/^\d+\/\d+$/, "expected CALLS/SECONDS such as 100/20, or 'off'")
+  .describe('CALLS/SECONDS')
+  .transform((v) => {
+    const [calls, seconds] = v.split('/').map(Number) as [number, number];
+    return { calls, seconds };
+  })
+  .refine((r) => r.calls > 0 && r.seconds > 0, 'calls and seconds must be positive');
+
+const schema = z
+  .object({
+    host: z.string().min(1),
+    port: int(0).max(65535),
+    'data-dir': z.string().min(1),
+    'database-url': z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
+    demo: bool.default(false),
+    'max-processing': int(1),
+    'max-queued': int(1),
+    'daily-quota-mb': int(0),
+    'file-retention-days': z.coerce.number().positive(),
+    'rate-limit': offOr(rateLimit),
+    'max-concurrent-requests': offOr(int(1).describe('a positive integer')),
+    'daily-call-quota': int(0),
+    strict: bool.default(false),
+    'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  })
+  .refine((c) => c['max-queued'] >= c['max-processing'], {
+    message: '--max-queued must be at least --max-processing',
+    path: ['max-queued'],
+  });
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds the serve Config. `flags` holds what commander parsed (camelCase or kebab keys), `env`
+ * the process environment.
+ * @example loadServeConfig({ port: '0' }, process.env)
+ */
+export function loadServeConfig(flags: Record<string, unknown>, env: Record<string, string | undefined>): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [flag, fallback] of SERVE_FLAGS) {
+    const camel = flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+    const fromFlag = flags[flag] ?? flags[camel];
+    const fromEnv = env[envName(flag)] ?? (flag === 'database-url' ? env.DATABASE_URL : undefined);
+    const value = fromFlag ?? fromEnv ?? fallback;
+    if (value !== undefined) raw[flag] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const flag = String(issue.path[0] ?? '');
+    throw new ConfigError(`invalid --${flag} (${envName(flag)}=${String(raw[flag])}): ${issue.message}`);
+  }
+  const c = parsed.data;
+  return {
+    host: c.host,
+    port: c.port,
+    dataDir: c['data-dir'],
+    ...(c['database-url'] ? { databaseUrl: c['database-url'] } : {}),
+    demo: c.demo,
+    maxProcessing: c['max-processing'],
+    maxQueued: c['max-queued'],
+    dailyQuotaMb: c['daily-quota-mb'],
+    fileRetentionDays: c['file-retention-days'],
+    ...(c['rate-limit'] ? { rateLimit: c['rate-limit'] } : {}),
+    ...(c['max-concurrent-requests'] ? { maxConcurrentRequests: c['max-concurrent-requests'] } : {}),
+    dailyCallQuota: c['daily-call-quota'],
+    strict: c.strict,
+    logLevel: c['log-level'],
+    tokenTtlSeconds: 3600,
+    statusRetentionDays: 30,
+    listWindowDays: 7,
+  };
+}
+
+/** Config for tests and embedding: the defaults with overrides. */
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadServeConfig({}, {}), ...overrides };
+}
+
+export const sqliteFile = (dataDir: string): string => join(dataDir, 'tidemark.sqlite');
+export const exportDir = (dataDir: string): string => join(dataDir, 'exports');

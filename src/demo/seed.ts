@@ -1,0 +1,26 @@
+import { hashSecret } from '../lib/secrets.js';
+import type { Store } from '../store/store.js';
+import { DAY_MS } from '../domain/dates.js';
+import { DEMO_USER, demoActivities, type DemoOptions } from './generate.js';
+
+export const DEMO_DEFAULTS = { days: 30, activitiesPerDay: 2000, seed: 1 } as const;
+
+/** Start of the current UTC day: the demo's default end, so a day's runs give the same data. */
+export const todayUtc = (now: number): number => Math.floor(now / DAY_MS) * DAY_MS;
+
+/** Writes demo activities; returns how many were new. */
+export async function writeDemoActivities(store: Store, options: DemoOptions): Promise<number> {
+  const { inserted } = await store.importActivities(demoActivities(options));
+  return inserted;
+}
+
+/** The demo API user, created once with fixed, documented credentials (demo use only). */
+export async function ensureDemoUser(store: Store, now: number): Promise<typeof DEMO_USER> {
+  if (!(await store.findUser(DEMO_USER.clientId))) {
+    await store.createUser({
+      clientId: DEMO_USER.clientId, name: DEMO_USER.name, role: 'read-write-activity',
+      secretHash: hashSecret(DEMO_USER.clientSecret), disabled: false, createdAt: now,
+    });
+  }
+  return DEMO_USER;
+}

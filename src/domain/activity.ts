@@ -1,0 +1,133 @@
+/** Activities as stored and exported, and the rules for importing them. Pure. */
+import { createHash } from 'node:crypto';
+import { parseMarketoDate } from './dates.js';
+
+export const ACTION_RESULTS = ['succeeded', 'skipped', 'failed'] as const;
+
+export interface Activity {
+  /** Numeric text, up to 19 digits (fits a signed 64-bit integer). */
+  marketoGUID: string;
+  leadId: number;
+  /** Epoch ms, whole seconds. */
+  activityDate: number;
+  activityTypeId: number;
+  campaignId: number | null;
+  primaryAttributeValueId: number | null;
+  primaryAttributeValue: string | null;
+  /** The JSON object text written to the `attributes` column (`{}` when there are none). */
+  attributes: string;
+  actionResult: (typeof ACTION_RESULTS)[number] | null;
+}
+
+export type ParseResult = { ok: true; activity: Activity; nulBytes: number } | { ok: false; reason: string };
+
+const MAX_GUID = 9223372036854775807n;
+
+/**
+ * Validates one import record (the NDJSON shape in interfaces.md). NUL bytes are stripped from
+ * strings (they never reach a file) and counted. A missing `marketoGUID` is derived from the
+ * record's content, so importing the same file twice never duplicates it.
+ */
+export function parseActivityRecord(raw: unknown): ParseResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'not a JSON object' };
+  const r = raw as Record<string, unknown>;
+  let nulBytes = 0;
+  const clean = (s: string): string => {
+    if (!s.includes('\0')) return s;
+    const out = s.replaceAll('\0', '');
+    nulBytes += s.length - out.length;
+    return out;
+  };
+
+  const leadId = r.leadId;
+  if (!isPositiveInt(leadId)) return { ok: false, reason: 'leadId must be a positive integer' };
+  const typeId = r.activityTypeId;
+  if (!isPositiveInt(typeId)) return { ok: false, reason: 'activityTypeId must be a positive integer' };
+  if (typeof r.activityDate !== 'string') return { ok: false, reason: 'activityDate must be an ISO-8601 datetime string' };
+  const date = parseMarketoDate(r.activityDate);
+  if (!date) return { ok: false, reason: `activityDate '${r.activityDate}' is not a valid datetime` };
+
+  const campaignId = optionalInt(r.campaignId);
+  if (campaignId === false) return { ok: false, reason: 'campaignId must be an integer or null' };
+  const pavId = optionalInt(r.primaryAttributeValueId);
+  if (pavId === false) return { ok: false, reason: 'primaryAttributeValueId must be an integer or null' };
+  const pavRaw = r.primaryAttributeValue;
+  if (pavRaw !== undefined && pavRaw !== null && typeof pavRaw !== 'string' && typeof pavRaw !== 'number') {
+    return { ok: false, reason: 'primaryAttributeValue must be a string or null' };
+  }
+  const actionResult = r.actionResult ?? null;
+  if (actionResult !== null && !(ACTION_RESULTS as readonly unknown[]).includes(actionResult)) {
+    return { ok: false, reason: `actionResult must be one of ${ACTION_RESULTS.join(', ')} or null` };
+  }
+  const attributes = readAttributes(r.attributes, clean);
+  if (typeof attributes !== 'string') return { ok: false, reason: attributes.error };
+
+  const activity: Activity = {
+    marketoGUID: '',
+    leadId,
+    activityDate: Math.floor(date.ms / 1000) * 1000,
+    activityTypeId: typeId,
+    campaignId,
+    primaryAttributeValueId: pavId,
+    primaryAttributeValue: pavRaw === undefined || pavRaw === null ? null : clean(String(pavRaw)),
+    attributes,
+    actionResult: actionResult as Activity['actionResult'],
+  };
+  const guid = r.marketoGUID;
+  if (guid === undefined || guid === null) {
+    activity.marketoGUID = contentGuid(activity);
+  } else {
+    const text = typeof guid === 'number' && Number.isSafeInteger(guid) ? String(guid) : guid;
+    if (typeof text !== 'string' || !/^\d{1,19}$/.test(text) || BigInt(text) > MAX_GUID || BigInt(text) === 0n) {
+      return { ok: false, reason: 'marketoGUID must be a positive integer or numeric string of at most 19 digits' };
+    }
+    activity.marketoGUID = BigInt(text).toString();
+  }
+  return { ok: true, activity, nulBytes };
+}
+
+function isPositiveInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+}
+
+function optionalInt(v: unknown): number | null | false {
+  if (v === undefined || v === null) return null;
+  return typeof v === 'number' && Number.isSafeInteger(v) ? v : false;
+}
+
+/** Attributes arrive as an object or in the REST form `[{name, value}]`; nulls are left out. */
+function readAttributes(raw: unknown, clean: (s: string) => string): string | { error: string } {
+  if (raw === undefined || raw === null) return '{}';
+  const entries: [string, unknown][] = [];
+  if (Array.isArray(raw)) {
+    for (const item of raw) {
+      const name = typeof item === 'object' && item !== null ? (item as Record<string, unknown>).name : undefined;
+      if (typeof name !== 'string' || name === '') return { error: 'attributes entries need a non-empty name' };
+      entries.push([name, (item as Record<string, unknown>).value]);
+    }
+  } else if (typeof raw === 'object') {
+    entries.push(...Object.entries(raw as Record<string, unknown>));
+  } else {
+    return { error: 'attributes must be an object or an array of {name, value}' };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of entries) {
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'string') out[clean(name)] = clean(value);
+    else if (typeof value === 'number' || typeof value === 'boolean') out[clean(name)] = value;
+    else out[clean(name)] = JSON.parse(clean(JSON.stringify(value)));
+  }
+  return JSON.stringify(out);
+}
+
+/**
+ * A GUID for records imported without one: 2^52 plus 52 bits of a hash of the content, so it is
+ * stable across imports, safe as a JS number, and far above the GUIDs Marketo hands out.
+ */
+function contentGuid(a: Activity): string {
+  const key = JSON.stringify([a.leadId, a.activityDate, a.activityTypeId, a.campaignId, a.primaryAttributeValueId,
+    a.primaryAttributeValue, a.attributes, a.actionResult]);
+  const h = createHash('sha256').update(key).digest();
+  const low52 = BigInt(h.readUIntBE(0, 6)) * 16n + BigInt(h[6]! >> 4);
+  return (2n ** 52n + low52).toString();
+}

@@ -1,0 +1,79 @@
+/** Date rules for Marketo's wire format. Pure; no I/O. */
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export interface ParsedDate {
+  ms: number;
+  hasFraction: boolean;
+}
+
+/**
+ * Parses the datetimes clients send for `startAt`/`endAt`: `2021-07-01T23:59:59-00:00`,
+ * `...Z`, `...+00:00`, no zone (UTC), date only, and milliseconds (node-marketo-rest sends them).
+ * Impossible calendar dates (2024-02-30, 25:00) are rejected. Returns undefined when it does not parse.
+ */
+export function parseMarketoDate(text: string): ParsedDate | undefined {
+  const m = ISO.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', frac, zone] = m;
+  const year = Number(y), month = Number(mo), day = Number(d);
+  const hour = Number(h), minute = Number(mi), second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (frac) ms += Math.floor(Number(`0.${frac}`) * 1000);
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const zh = Number(digits.slice(0, 2)), zm = Number(digits.slice(2, 4));
+    if (zh > 23 || zm > 59) return undefined;
+    ms -= sign * (zh * 60 + zm) * 60_000;
+  }
+  return { ms, hasFraction: frac !== undefined };
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Marketo's output form: UTC, whole seconds, `Z` (e.g. `2020-01-17T20:10:43Z`). */
+export function formatMarketoDate(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+const chicagoParts = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/Chicago',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+function chicagoOffsetMs(ms: number): number {
+  const p = Object.fromEntries(chicagoParts.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The start of the Marketo "day" containing `ms`: 00:00 America/Chicago, DST honoured. Daily
+ * export and call quotas reset here.
+ */
+export function chicagoDayStart(ms: number): number {
+  const offset = chicagoOffsetMs(ms);
+  const local = ms + offset;
+  const localMidnight = local - (((local % DAY_MS) + DAY_MS) % DAY_MS);
+  // The offset at midnight can differ from the offset now on DST change days.
+  return localMidnight - chicagoOffsetMs(localMidnight - offset);
+}
+
+/** The next reset after `ms`: the following 00:00 America/Chicago. */
+export function nextChicagoDayStart(ms: number): number {
+  return chicagoDayStart(chicagoDayStart(ms) + DAY_MS + 3 * 60 * 60 * 1000);
+}

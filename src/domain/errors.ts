@@ -1,0 +1,70 @@
+/**
+ * Domain errors. The domain and the stores speak these; only the HTTP layer turns them into
+ * Marketo codes (server/http/error-renderer.ts).
+ */
+
+/** A create body or query that breaks a rule. `kind` decides the Marketo code (1002, 1001, 1003). */
+export class InvalidRequest extends Error {
+  private constructor(
+    readonly kind: 'missing' | 'type' | 'rule',
+    readonly param: string,
+    message: string,
+    readonly value?: string,
+    readonly expectedType?: string,
+  ) {
+    super(message);
+    this.name = 'InvalidRequest';
+  }
+  static missing(param: string): InvalidRequest {
+    return new InvalidRequest('missing', param, `Missing value for required parameter '${param}'`);
+  }
+  static type(param: string, value: string, expectedType: string): InvalidRequest {
+    return new InvalidRequest('type', param, `Invalid value '${value}'. Required of type '${expectedType}'`, value, expectedType);
+  }
+  static rule(param: string, rule: string): InvalidRequest {
+    return new InvalidRequest('rule', param, `Invalid value for '${param}': ${rule}`);
+  }
+}
+
+export class JobNotFound extends Error {
+  constructor(readonly exportId: string) {
+    super(`Export job '${exportId}' not found`);
+    this.name = 'JobNotFound';
+  }
+}
+
+/** A transition the job's current status does not allow (enqueue a Completed job, ...). */
+export class InvalidTransition extends Error {
+  constructor(
+    readonly exportId: string,
+    readonly status: string,
+    readonly action: 'enqueue' | 'cancel',
+  ) {
+    super(`Cannot ${action} export job '${exportId}': its status is ${status}`);
+    this.name = 'InvalidTransition';
+  }
+}
+
+export class AlreadyQueued extends Error {
+  constructor(readonly exportId: string) {
+    super('Job already queued');
+    this.name = 'AlreadyQueued';
+  }
+}
+
+export class QueueFull extends Error {
+  constructor(readonly limit: number) {
+    super('Too many jobs in queue');
+    this.name = 'QueueFull';
+  }
+}
+
+export class ExportQuotaExceeded extends Error {
+  constructor(
+    readonly quotaMb: number,
+    readonly resetsAtMs: number,
+  ) {
+    super(`Export daily quota ${quotaMb}MB exceeded.`);
+    this.name = 'ExportQuotaExceeded';
+  }
+}

@@ -1,0 +1,54 @@
+/** Starts one export in a worker thread so the event loop never waits on a long query. */
+import { Worker } from 'node:worker_threads';
+import type { ExportRequest } from '../domain/export-request.js';
+import type { StoreLocation } from '../store/store.js';
+
+export interface ExportJobInput {
+  location: StoreLocation;
+  request: ExportRequest;
+  tempPath: string;
+}
+
+export interface ExportOutcome {
+  records: number;
+  bytes: number;
+  checksum: string;
+}
+
+export interface RunningExport {
+  done: Promise<ExportOutcome>;
+  /** Stops the worker at once; `done` then rejects with ExportStopped. */
+  stop(): Promise<void>;
+}
+
+export class ExportStopped extends Error {
+  constructor() {
+    super('export stopped');
+    this.name = 'ExportStopped';
+  }
+}
+
+// Under tsx (tests) this module is .ts and so is the worker; in dist/ both are .js.
+const workerUrl = new URL(`./export-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
+export function runExport(input: ExportJobInput): RunningExport {
+  const worker = new Worker(workerUrl, { workerData: input });
+  let stopped = false;
+  const done = new Promise<ExportOutcome>((resolve, reject) => {
+    let outcome: ExportOutcome | undefined;
+    worker.once('message', (m: ExportOutcome) => (outcome = m));
+    worker.once('error', (err) => reject(stopped ? new ExportStopped() : err));
+    worker.once('exit', (code) => {
+      if (stopped) reject(new ExportStopped());
+      else if (outcome) resolve(outcome);
+      else reject(new Error(`export worker exited with code ${code} before finishing`));
+    });
+  });
+  return {
+    done,
+    async stop() {
+      stopped = true;
+      await worker.terminate();
+    },
+  };
+}

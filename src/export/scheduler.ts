@@ -1,0 +1,178 @@
+/**
+ * Claims Queued jobs within the processing limit (FIFO by queuedAt), runs each in a worker thread,
+ * and records the outcome. The job table is the queue: the store's claim is atomic, so several
+ * schedulers (processes) can share one store.
+ */
+import { EventEmitter } from 'node:events';
+import { DAY_MS } from '../domain/dates.js';
+import type { JobRecord, JobStatus } from '../domain/job.js';
+import type { FileStore } from '../files/file-store.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Store } from '../store/store.js';
+import { ExportStopped, runExport, type RunningExport } from './export-runner.js';
+
+export interface SchedulerOptions {
+  store: Store;
+  files: FileStore;
+  clock: Clock;
+  log: Logger;
+  maxProcessing: number;
+  fileRetentionDays: number;
+  statusRetentionDays: number;
+  /** How often to look for work that another process queued; local enqueues kick at once. */
+  pollMs?: number;
+}
+
+export interface JobSettled {
+  exportId: string;
+  status: JobStatus;
+}
+
+export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
+  private readonly running = new Map<string, RunningExport>();
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private again = false;
+  private lastSweep = 0;
+  private stopped = false;
+
+  constructor(private readonly o: SchedulerOptions) {
+    super();
+  }
+
+  /** Recovers from a crash (Processing jobs go back to the head of the queue), then starts claiming. */
+  async start(): Promise<void> {
+    const requeued = await this.o.store.requeueProcessing();
+    const temps = this.o.files.removeTemps();
+    if (requeued || temps) this.o.log.info({ requeued, temps }, 'recovered jobs interrupted by a restart');
+    this.timer = setInterval(() => this.kick(), this.o.pollMs ?? 500);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Looks for claimable work now. Calls while a tick runs coalesce into one more tick. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = this.tick()
+      .catch((err) => this.o.log.error({ err }, 'scheduler tick failed'))
+      .finally(() => {
+        this.ticking = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async tick(): Promise<void> {
+    const now = this.o.clock.now();
+    if (now - this.lastSweep > 60_000) {
+      this.lastSweep = now;
+      await this.sweep(now);
+    }
+    let job: JobRecord | undefined;
+    while (!this.stopped && (job = await this.o.store.claimNextJob(this.o.clock.now(), this.o.maxProcessing))) {
+      this.launch(job);
+    }
+  }
+
+  private launch(job: JobRecord): void {
+    const { exportId } = job;
+    this.o.log.info({ exportId }, 'export started');
+    const run = runExport({ location: this.o.store.location, request: job.request, tempPath: this.o.files.tempPath(exportId) });
+    this.running.set(exportId, run);
+    run.done
+      .then(async (out) => {
+        this.o.files.commit(exportId);
+        const done = await this.o.store.transitionJob(exportId, 'Processing', {
+          status: 'Completed',
+          finishedAt: this.o.clock.now(),
+          numberOfRecords: out.records,
+          fileSize: out.bytes,
+          fileChecksum: out.checksum,
+        });
+        // Cancelled (or requeued) while the last bytes were written: the file must not stay.
+        if (!done) this.o.files.remove(exportId);
+        else this.o.log.info({ exportId, records: out.records, bytes: out.bytes }, 'export completed');
+      })
+      .catch(async (err: unknown) => {
+        this.o.files.remove(exportId);
+        if (err instanceof ExportStopped) return;
+        this.o.log.error({ exportId, err }, 'export failed');
+        await this.o.store.transitionJob(exportId, 'Processing', {
+          status: 'Failed',
+          finishedAt: this.o.clock.now(),
+          errorMsg: describeFailure(err),
+        });
+      })
+      .catch((err: unknown) => this.o.log.error({ exportId, err }, 'recording the export outcome failed'))
+      .finally(async () => {
+        this.running.delete(exportId);
+        const job = await this.o.store.getJob(exportId).catch(() => undefined);
+        this.emit('settled', { exportId, status: job?.status ?? 'Failed' });
+        this.kick();
+      });
+  }
+
+  /** Stops a running export of a job that was just cancelled and removes its partial output. */
+  async cancel(exportId: string): Promise<void> {
+    const run = this.running.get(exportId);
+    if (run) await run.stop();
+    this.o.files.remove(exportId);
+  }
+
+  /** Deletes expired files and job rows past status retention. */
+  private async sweep(now: number): Promise<void> {
+    for (const job of await this.o.store.jobsFinishedBefore(now - this.o.fileRetentionDays * DAY_MS)) {
+      this.o.files.remove(job.exportId);
+    }
+    await this.o.store.deleteJobsEndedBefore(now - this.o.statusRetentionDays * DAY_MS);
+  }
+
+  /** Stops claiming, stops running exports and puts their jobs back at the head of the queue. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+    const ids = [...this.running.keys()];
+    await Promise.all([...this.running.values()].map((r) => r.stop()));
+    if (ids.length) await this.o.store.requeueProcessing(ids);
+    for (const id of ids) this.o.files.remove(id);
+  }
+
+  /** Resolves when the job is Completed, Failed or Cancelled (now or later). For tests and the CLI. */
+  waitForJob(exportId: string, timeoutMs = 60_000): Promise<JobStatus> {
+    return new Promise((resolve, reject) => {
+      const finish = (status?: JobStatus, err?: Error) => {
+        clearTimeout(timer);
+        this.off('settled', onSettled);
+        if (err) reject(err);
+        else resolve(status!);
+      };
+      const timer = setTimeout(() => finish(undefined, new Error(`job ${exportId} did not settle within ${timeoutMs} ms`)), timeoutMs);
+      const onSettled = (e: JobSettled) => {
+        if (e.exportId === exportId) finish(e.status);
+      };
+      // Listen first, then look: a job that settled in between is caught either way.
+      this.on('settled', onSettled);
+      this.o.store.getJob(exportId).then((job) => {
+        if (!job) finish(undefined, new Error(`job ${exportId} does not exist`));
+        else if (SETTLED.includes(job.status)) finish(job.status);
+      }, (err: Error) => finish(undefined, err));
+    });
+  }
+}
+
+const SETTLED: readonly JobStatus[] = ['Completed', 'Failed', 'Cancelled'];
+
+function describeFailure(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'ENOSPC') return 'Export failed: no space left on the export volume';
+  if (code === 'EFBIG') return 'Export failed: file size limit reached';
+  return 'Export failed: internal error while writing the file';
+}

@@ -1,0 +1,20 @@
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+
+// scrypt with a per-secret salt; the stored form names its parameters so they can change later.
+const N = 16384;
+const KEYLEN = 32;
+
+export function hashSecret(secret: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(secret, salt, KEYLEN, { N });
+  return `scrypt$${N}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+/** Compares in constant time; a malformed stored hash never matches. */
+export function verifySecret(secret: string, stored: string): boolean {
+  const [scheme, n, saltB64, keyB64] = stored.split('$');
+  if (scheme !== 'scrypt' || !n || !saltB64 || !keyB64) return false;
+  const expected = Buffer.from(keyB64, 'base64');
+  const actual = scryptSync(secret, Buffer.from(saltB64, 'base64'), expected.length, { N: Number(n) });
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

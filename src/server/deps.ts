@@ -1,0 +1,16 @@
+import type { Config } from '../config/config.js';
+import type { Scheduler } from '../export/scheduler.js';
+import type { FileStore } from '../files/file-store.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Store } from '../store/store.js';
+
+/** Everything the HTTP app needs, built by main.ts (or by a test). */
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  files: FileStore;
+  scheduler: Scheduler;
+  clock: Clock;
+  log: Logger;
+}

@@ -1,0 +1,60 @@
+/**
+ * The one place that turns errors into answers. Domain errors map to Marketo codes here and only
+ * here; anything unexpected becomes 611 with the cause in the log, never in the response.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AlreadyQueued, ExportQuotaExceeded, InvalidRequest, InvalidTransition, JobNotFound, QueueFull,
+} from '../../domain/errors.js';
+import { marketo, MarketoApiFailure, PLAIN_TEXT } from '../../errors/catalog.js';
+
+/** The identity endpoint answers in OAuth2 style, not in Marketo's envelope. */
+export class OAuthFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+export function toMarketoFailure(err: unknown): MarketoApiFailure | undefined {
+  if (err instanceof MarketoApiFailure) return err;
+  if (err instanceof InvalidRequest) {
+    if (err.kind === 'missing') return marketo.missingValue(err.param);
+    if (err.kind === 'type') return marketo.invalidValue(err.value ?? '', err.expectedType ?? 'string');
+    return marketo.invalidData(err.message);
+  }
+  if (err instanceof JobNotFound) return marketo.jobNotFound(err.exportId);
+  if (err instanceof InvalidTransition) return marketo.invalidData(err.message);
+  if (err instanceof AlreadyQueued) return marketo.alreadyQueued();
+  if (err instanceof QueueFull) return marketo.queueFull();
+  if (err instanceof ExportQuotaExceeded) return marketo.dailyExportQuota(err.quotaMb);
+  return undefined;
+}
+
+export function envelopeFor(requestId: string, failure: MarketoApiFailure) {
+  return { requestId, success: false, errors: [{ code: failure.code, message: failure.message }] };
+}
+
+export function renderError(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
+  if (err instanceof OAuthFailure) {
+    reply.code(err.status).send({ error: err.error, error_description: err.description });
+    return;
+  }
+  const code = (err as FastifyError).code;
+  const status = (err as FastifyError).statusCode;
+  if (status === 413 || code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    reply.code(413).type('text/plain; charset=utf-8').send(PLAIN_TEXT.payloadTooLarge);
+    return;
+  }
+  let failure = toMarketoFailure(err);
+  if (!failure && code === 'FST_ERR_BAD_URL') failure = marketo.notFound();
+  if (!failure && typeof code === 'string' && code.startsWith('FST_ERR_CTP')) failure = marketo.invalidJson();
+  if (!failure) {
+    req.log.error({ err, requestId: req.ctx?.requestId }, 'unexpected error');
+    failure = marketo.systemError();
+  }
+  reply.code(200).send(envelopeFor(req.ctx?.requestId ?? '0000#0', failure));
+}

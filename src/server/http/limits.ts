@@ -1,0 +1,63 @@
+/**
+ * Marketo's call limits for one subscription (one Tidemark instance): a sliding-window rate limit
+ * (606), requests in flight (615) and a daily call quota reset at 00:00 America/Chicago (607).
+ * Calls these limits reject do not count against them, as Marketo documents. In-memory: the counts
+ * are per process.
+ */
+import { chicagoDayStart } from '../../domain/dates.js';
+import { marketo } from '../../errors/catalog.js';
+import type { RateLimit } from '../../config/config.js';
+import type { Clock } from '../../lib/clock.js';
+
+export interface LimitSettings {
+  rateLimit?: RateLimit;
+  maxConcurrentRequests?: number;
+  dailyCallQuota: number;
+}
+
+export class CallLimits {
+  private readonly calls: number[] = [];
+  private inFlight = 0;
+  private day = 0;
+  private callsToday = 0;
+
+  constructor(
+    private readonly settings: LimitSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Admits one call or throws the Marketo failure. The caller must call `release()` once the
+   * response is done, for every admitted call.
+   */
+  admit(): void {
+    const now = this.clock.now();
+    const { rateLimit, maxConcurrentRequests, dailyCallQuota } = this.settings;
+    if (maxConcurrentRequests !== undefined && this.inFlight >= maxConcurrentRequests) {
+      throw marketo.concurrencyLimited(maxConcurrentRequests);
+    }
+    if (rateLimit) {
+      const windowStart = now - rateLimit.seconds * 1000;
+      while (this.calls.length && this.calls[0]! <= windowStart) this.calls.shift();
+      if (this.calls.length >= rateLimit.calls) throw marketo.rateLimited(rateLimit.calls, rateLimit.seconds);
+    }
+    const day = chicagoDayStart(now);
+    if (day !== this.day) {
+      this.day = day;
+      this.callsToday = 0;
+    }
+    if (dailyCallQuota > 0 && this.callsToday >= dailyCallQuota) throw marketo.dailyCallQuota();
+    this.callsToday++;
+    if (rateLimit) this.calls.push(now);
+    this.inFlight++;
+  }
+
+  release(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
+  /** Calls counted today, for Tidemark's own usage endpoint. */
+  usage(): { today: number; inFlight: number } {
+    return { today: this.callsToday, inFlight: this.inFlight };
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Resolves dot segments and repeated slashes before routing, so the literal path that
+ * node-marketo-rest sends, `/rest/../bulk/v1/...`, reaches `/bulk/v1/...`. The query is kept.
+ */
+export function normalisePath(url: string): string {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = q === -1 ? '' : url.slice(q);
+  if (!path.includes('.') && !path.includes('//')) return url;
+  const out: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') out.pop();
+    else out.push(segment);
+  }
+  const trailing = path.endsWith('/') && out.length > 0 ? '/' : '';
+  return `/${out.join('/')}${trailing}${query}`;
+}

@@ -1,0 +1,47 @@
+/** Wires store, files, scheduler and app; used by `tidemark serve` and by the tests. */
+import type { FastifyInstance } from 'fastify';
+import { exportDir, sqliteFile, type Config } from '../config/config.js';
+import { Scheduler } from '../export/scheduler.js';
+import { FsFileStore } from '../files/file-store.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { buildApp } from './app.js';
+
+export interface Tidemark {
+  app: FastifyInstance;
+  store: Store;
+  scheduler: Scheduler;
+  /** Stops taking requests, lets in-flight ones finish, puts running jobs back in the queue. */
+  close(): Promise<void>;
+}
+
+export interface CreateOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Scheduler poll interval; tests shorten it. */
+  pollMs?: number;
+}
+
+export async function createTidemark(config: Config, options: CreateOptions = {}): Promise<Tidemark> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(config.logLevel);
+  const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', file: sqliteFile(config.dataDir) });
+  const files = new FsFileStore(exportDir(config.dataDir));
+  const scheduler = new Scheduler({
+    store, files, clock, log, maxProcessing: config.maxProcessing, fileRetentionDays: config.fileRetentionDays,
+    statusRetentionDays: config.statusRetentionDays, pollMs: options.pollMs,
+  });
+  const app = buildApp({ config, store, files, scheduler, clock, log });
+  await scheduler.start();
+  let closing: Promise<void> | undefined;
+  return {
+    app, store, scheduler,
+    close: () => (closing ??= (async () => {
+      await app.close();
+      await scheduler.stop();
+      await store.close();
+    })()),
+  };
+}

@@ -1,0 +1,54 @@
+/** SQLite schema, applied in order; `PRAGMA user_version` records how far a file has come. */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE activities (
+    guid INTEGER PRIMARY KEY,            -- marketoGUID; rowid order is numeric order
+    lead_id INTEGER NOT NULL,
+    activity_date INTEGER NOT NULL,      -- epoch seconds, UTC
+    activity_type_id INTEGER NOT NULL,
+    campaign_id INTEGER,
+    pav_id INTEGER,
+    pav TEXT,
+    attributes TEXT NOT NULL,            -- the JSON object text written to files
+    action_result TEXT
+  );
+  -- The index key (activity_date, rowid) is exactly the file order, so exports never sort.
+  CREATE INDEX activities_by_date ON activities(activity_date);
+
+  CREATE TABLE users (
+    client_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE tokens (
+    token TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX tokens_by_client ON tokens(client_id, expires_at);
+
+  CREATE TABLE jobs (
+    export_id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    format TEXT NOT NULL,
+    status TEXT NOT NULL,
+    request TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    queued_at INTEGER,
+    started_at INTEGER,
+    finished_at INTEGER,
+    number_of_records INTEGER,
+    file_size INTEGER,
+    file_checksum TEXT,
+    error_msg TEXT
+  );
+  CREATE INDEX jobs_by_status ON jobs(status, queued_at);
+  CREATE INDEX jobs_by_owner ON jobs(owner, created_at);
+  CREATE INDEX jobs_by_finish ON jobs(finished_at);
+  `,
+];

@@ -1,0 +1,93 @@
+/**
+ * All SQL of the SQLite backend: small named builders and statements. Values are always bound;
+ * the only text pasted into SQL is the delimiter of a known export format and column expressions
+ * chosen from a fixed table.
+ */
+import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
+import { DELIMITERS } from '../../export/format.js';
+
+/** Quotes like `quoteValue` in export/format.ts: only when the value holds the delimiter, `"`, CR or LF. */
+function quoted(column: string, delimiter: string): string {
+  const d = delimiter === "'" ? "''''" : `'${delimiter}'`;
+  return `CASE WHEN instr(${column}, ${d}) OR instr(${column}, '"') OR instr(${column}, char(10)) OR instr(${column}, char(13))
+    THEN '"' || replace(${column}, '"', '""') || '"' ELSE ${column} END`;
+}
+
+function columnExpression(field: ExportField, delimiter: string): string {
+  switch (field) {
+    case 'marketoGUID': return 'guid';
+    case 'leadId': return 'lead_id';
+    case 'activityDate': return `strftime('%Y-%m-%dT%H:%M:%SZ', activity_date, 'unixepoch')`;
+    case 'activityTypeId': return 'activity_type_id';
+    case 'campaignId': return `coalesce(campaign_id, 'null')`;
+    case 'primaryAttributeValueId': return `coalesce(pav_id, 'null')`;
+    case 'primaryAttributeValue': return `coalesce(${quoted('pav', delimiter)}, 'null')`;
+    case 'attributes': return quoted('attributes', delimiter);
+    case 'actionResult': return `coalesce(action_result, 'null')`;
+  }
+}
+
+/** One expression that builds a whole data line (without its LF) inside SQLite. */
+export function lineExpression(fields: readonly ExportField[], format: ExportFormat): string {
+  const d = DELIMITERS[format];
+  return fields.map((f) => columnExpression(f, d)).join(` || '${d}' || `);
+}
+
+export interface FilterSql {
+  where: string;
+  params: unknown[];
+}
+
+/** The WHERE clause of an export. Lists are bound as one JSON array so the SQL text stays fixed. */
+export function exportWhere(filter: ExportRequest['filter']): FilterSql {
+  const clauses = ['activity_date BETWEEN ? AND ?'];
+  const params: unknown[] = [Math.ceil(filter.startMs / 1000), Math.floor(filter.endMs / 1000)];
+  if (filter.activityTypeIds) {
+    clauses.push('activity_type_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.activityTypeIds));
+  }
+  if (filter.primaryAttributeValueIds) {
+    clauses.push('pav_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.primaryAttributeValueIds));
+  }
+  if (filter.primaryAttributeValues) {
+    clauses.push('pav IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.primaryAttributeValues));
+  }
+  return { where: clauses.join(' AND '), params };
+}
+
+export const ORDER = 'ORDER BY activity_date, guid';
+
+export const SQL = {
+  insertActivity: `INSERT OR IGNORE INTO activities
+    (guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav, attributes, action_result)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  countActivities: 'SELECT count(*) FROM activities',
+  selectRows: `SELECT CAST(guid AS TEXT) AS guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav,
+    attributes, action_result FROM activities`,
+
+  insertUser: `INSERT INTO users (client_id, name, role, secret_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  findUser: 'SELECT * FROM users WHERE client_id = ?',
+  listUsers: 'SELECT * FROM users ORDER BY created_at, name',
+  disableUser: 'UPDATE users SET disabled = 1 WHERE client_id = ?',
+
+  findLiveToken: `SELECT * FROM tokens WHERE client_id = ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1`,
+  insertToken: 'INSERT INTO tokens (token, client_id, issued_at, expires_at) VALUES (?, ?, ?, ?)',
+  findToken: 'SELECT * FROM tokens WHERE token = ?',
+  deleteTokensExpiredBefore: 'DELETE FROM tokens WHERE expires_at < ?',
+
+  insertJob: `INSERT INTO jobs (export_id, owner, format, status, request, created_at, queued_at, started_at, finished_at,
+    number_of_records, file_size, file_checksum, error_msg) VALUES (@exportId, @owner, @format, @status, @request,
+    @createdAt, @queuedAt, @startedAt, @finishedAt, @numberOfRecords, @fileSize, @fileChecksum, @errorMsg)`,
+  getJob: 'SELECT * FROM jobs WHERE export_id = ?',
+  countActive: `SELECT count(*) FROM jobs WHERE status IN ('Queued', 'Processing')`,
+  countProcessing: `SELECT count(*) FROM jobs WHERE status = 'Processing'`,
+  oldestQueued: `SELECT export_id FROM jobs WHERE status = 'Queued' ORDER BY queued_at, created_at, export_id LIMIT 1`,
+  processingIds: `SELECT export_id FROM jobs WHERE status = 'Processing'`,
+  requeue: `UPDATE jobs SET status = 'Queued', started_at = NULL WHERE export_id = ? AND status = 'Processing'`,
+  exportedBytesSince: `SELECT coalesce(sum(file_size), 0) FROM jobs WHERE status = 'Completed' AND finished_at >= ?`,
+  jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < ?`,
+  deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < ?
+    AND status NOT IN ('Queued', 'Processing')`,
+} as const;

@@ -1,0 +1,286 @@
+/** The embedded store: one SQLite file through better-sqlite3 (synchronous, so exports run in worker threads). */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Activity } from '../../domain/activity.js';
+import { AlreadyQueued, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
+import type { ExportRequest } from '../../domain/export-request.js';
+import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
+import type {
+  AccessToken, ApiUser, ImportResult, JobPatch, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+} from '../store.js';
+import { MIGRATIONS } from './schema.js';
+import { exportWhere, lineExpression, ORDER, SQL } from './sql.js';
+
+const LINES_PER_CHUNK = 4096;
+
+type Row = Record<string, unknown>;
+
+export interface SqliteStoreOptions {
+  /** Open without writing (export worker threads). */
+  readonly?: boolean;
+}
+
+export class SqliteStore implements Store {
+  readonly capabilities: StoreCapabilities = { concurrentClaims: false, reopenInWorker: true };
+  readonly location: StoreLocation;
+  private readonly db: Database.Database;
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  constructor(file: string, options: SqliteStoreOptions = {}) {
+    this.location = { kind: 'sqlite', file };
+    if (!options.readonly && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    // Other processes (the CLI's `users create`, `import`) write to the same file while `serve` runs.
+    this.db.pragma('busy_timeout = 30000');
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.migrate();
+    }
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  // --- users and tokens ---
+  async createUser(u: ApiUser): Promise<void> {
+    this.stmt(SQL.insertUser).run(u.clientId, u.name, u.role, u.secretHash, u.disabled ? 1 : 0, u.createdAt);
+  }
+  async findUser(clientId: string): Promise<ApiUser | undefined> {
+    const row = this.stmt(SQL.findUser).get(clientId) as Row | undefined;
+    return row && toUser(row);
+  }
+  async listUsers(): Promise<ApiUser[]> {
+    return (this.stmt(SQL.listUsers).all() as Row[]).map(toUser);
+  }
+  async disableUser(clientId: string): Promise<boolean> {
+    return this.stmt(SQL.disableUser).run(clientId).changes > 0;
+  }
+  async findLiveToken(clientId: string, now: number): Promise<AccessToken | undefined> {
+    const row = this.stmt(SQL.findLiveToken).get(clientId, now) as Row | undefined;
+    return row && toToken(row);
+  }
+  async saveToken(t: AccessToken): Promise<void> {
+    this.stmt(SQL.insertToken).run(t.token, t.clientId, t.issuedAt, t.expiresAt);
+    // Old tokens are useless after a day; keep the table small.
+    this.stmt(SQL.deleteTokensExpiredBefore).run(t.issuedAt - 86_400_000);
+  }
+  async findToken(token: string): Promise<AccessToken | undefined> {
+    const row = this.stmt(SQL.findToken).get(token) as Row | undefined;
+    return row && toToken(row);
+  }
+
+  // --- activities ---
+  async importActivities(records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
+    const insert = this.stmt(SQL.insertActivity);
+    let inserted = 0;
+    let seen = 0;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for await (const a of records) {
+        seen++;
+        inserted += insert.run(BigInt(a.marketoGUID), a.leadId, a.activityDate / 1000, a.activityTypeId, a.campaignId,
+          a.primaryAttributeValueId, a.primaryAttributeValue, a.attributes, a.actionResult).changes;
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+    return { inserted, duplicates: seen - inserted };
+  }
+
+  async countActivities(): Promise<number> {
+    return this.stmt(SQL.countActivities).pluck().get() as number;
+  }
+
+  async *exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity> {
+    const { where, params } = exportWhere(filter);
+    const stmt = this.db.prepare(`${SQL.selectRows} WHERE ${where} ${ORDER}`);
+    for (const r of stmt.iterate(...params) as IterableIterator<Row>) {
+      yield {
+        marketoGUID: r.guid as string,
+        leadId: r.lead_id as number,
+        activityDate: (r.activity_date as number) * 1000,
+        activityTypeId: r.activity_type_id as number,
+        campaignId: (r.campaign_id as number | null) ?? null,
+        primaryAttributeValueId: (r.pav_id as number | null) ?? null,
+        primaryAttributeValue: (r.pav as string | null) ?? null,
+        attributes: r.attributes as string,
+        actionResult: (r.action_result as Activity['actionResult']) ?? null,
+      };
+    }
+  }
+
+  async *exportLines(request: ExportRequest): AsyncIterable<LineChunk> {
+    const { where, params } = exportWhere(request.filter);
+    const stmt = this.db
+      .prepare(`SELECT ${lineExpression(request.fields, request.format)} FROM activities WHERE ${where} ${ORDER}`)
+      .pluck();
+    let lines: string[] = [];
+    for (const line of stmt.iterate(...params) as IterableIterator<string>) {
+      lines.push(line);
+      if (lines.length === LINES_PER_CHUNK) {
+        yield { text: lines.join('\n') + '\n', rows: lines.length };
+        lines = [];
+      }
+    }
+    if (lines.length) yield { text: lines.join('\n') + '\n', rows: lines.length };
+  }
+
+  // --- jobs ---
+  async insertJob(job: JobRecord): Promise<void> {
+    this.stmt(SQL.insertJob).run(jobParams(job));
+  }
+  async getJob(exportId: string): Promise<JobRecord | undefined> {
+    const row = this.stmt(SQL.getJob).get(exportId) as Row | undefined;
+    return row && toJob(row);
+  }
+  async listJobs(q: ListJobsQuery): Promise<JobRecord[]> {
+    const statuses = q.statuses ? ` AND status IN (SELECT value FROM json_each(?))` : '';
+    const params: unknown[] = [q.owner, q.createdSince, ...(q.statuses ? [JSON.stringify(q.statuses)] : []), q.limit, q.offset];
+    const sql = `SELECT * FROM jobs WHERE owner = ? AND created_at >= ?${statuses} ORDER BY created_at DESC, export_id LIMIT ? OFFSET ?`;
+    return (this.stmt(sql).all(...params) as Row[]).map(toJob);
+  }
+
+  async enqueueJob(exportId: string, now: number, maxQueued: number): Promise<JobRecord> {
+    return this.db.transaction(() => {
+      const job = this.getJobSync(exportId);
+      const blocker = enqueueBlocker(job.status);
+      if (blocker === 'already-queued') throw new AlreadyQueued(exportId);
+      if (blocker) throw new InvalidTransition(exportId, job.status, 'enqueue');
+      const active = this.stmt(SQL.countActive).pluck().get() as number;
+      if (active >= maxQueued) throw new QueueFull(maxQueued);
+      return this.patchSync(exportId, 'Created', { status: 'Queued', queuedAt: now })!;
+    }).immediate();
+  }
+
+  async cancelJob(exportId: string, now: number): Promise<JobRecord> {
+    return this.db.transaction(() => {
+      const job = this.getJobSync(exportId);
+      const blocker = cancelBlocker(job.status);
+      if (blocker === 'noop') return job;
+      if (blocker) throw new InvalidTransition(exportId, job.status, 'cancel');
+      return this.patchSync(exportId, job.status, { status: 'Cancelled', finishedAt: now })!;
+    }).immediate();
+  }
+
+  async claimNextJob(now: number, maxProcessing: number): Promise<JobRecord | undefined> {
+    // One writer at a time (BEGIN IMMEDIATE) makes count-then-claim atomic across processes.
+    return this.db.transaction(() => {
+      const processing = this.stmt(SQL.countProcessing).pluck().get() as number;
+      if (processing >= maxProcessing) return undefined;
+      const id = this.stmt(SQL.oldestQueued).pluck().get() as string | undefined;
+      return id === undefined ? undefined : this.patchSync(id, 'Queued', { status: 'Processing', startedAt: now });
+    }).immediate();
+  }
+
+  async transitionJob(exportId: string, from: JobStatus, patch: JobPatch): Promise<JobRecord | undefined> {
+    return this.db.transaction(() => this.patchSync(exportId, from, patch)).immediate();
+  }
+
+  async requeueProcessing(exportIds?: string[]): Promise<number> {
+    return this.db.transaction(() => {
+      const ids = exportIds ?? (this.stmt(SQL.processingIds).pluck().all() as string[]);
+      let n = 0;
+      for (const id of ids) n += this.stmt(SQL.requeue).run(id).changes;
+      return n;
+    }).immediate();
+  }
+
+  async exportedBytesSince(since: number): Promise<number> {
+    return this.stmt(SQL.exportedBytesSince).pluck().get(since) as number;
+  }
+  async jobsFinishedBefore(before: number): Promise<JobRecord[]> {
+    return (this.stmt(SQL.jobsFinishedBefore).all(before) as Row[]).map(toJob);
+  }
+  async deleteJobsEndedBefore(before: number): Promise<number> {
+    return this.stmt(SQL.deleteJobsEndedBefore).run(before).changes;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private getJobSync(exportId: string): JobRecord {
+    const row = this.stmt(SQL.getJob).get(exportId) as Row | undefined;
+    if (!row) throw new JobNotFound(exportId);
+    return toJob(row);
+  }
+
+  private patchSync(exportId: string, from: JobStatus, patch: JobPatch): JobRecord | undefined {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      const column = JOB_COLUMNS[key as keyof JobPatch];
+      if (!column) throw new Error(`unknown job field ${key}`);
+      sets.push(`${column} = ?`);
+      params.push(value ?? null);
+    }
+    const changed = this.stmt(`UPDATE jobs SET ${sets.join(', ')} WHERE export_id = ? AND status = ?`)
+      .run(...params, exportId, from).changes;
+    return changed ? toJob(this.stmt(SQL.getJob).get(exportId) as Row) : undefined;
+  }
+}
+
+const JOB_COLUMNS: Record<keyof JobPatch, string> = {
+  status: 'status', queuedAt: 'queued_at', startedAt: 'started_at', finishedAt: 'finished_at',
+  numberOfRecords: 'number_of_records', fileSize: 'file_size', fileChecksum: 'file_checksum', errorMsg: 'error_msg',
+};
+
+function jobParams(j: JobRecord): Record<string, unknown> {
+  return {
+    exportId: j.exportId, owner: j.owner, format: j.format, status: j.status, request: JSON.stringify(j.request),
+    createdAt: j.createdAt, queuedAt: j.queuedAt ?? null, startedAt: j.startedAt ?? null, finishedAt: j.finishedAt ?? null,
+    numberOfRecords: j.numberOfRecords ?? null, fileSize: j.fileSize ?? null, fileChecksum: j.fileChecksum ?? null,
+    errorMsg: j.errorMsg ?? null,
+  };
+}
+
+const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+
+function toJob(r: Row): JobRecord {
+  const job: JobRecord = {
+    exportId: r.export_id as string,
+    owner: r.owner as string,
+    format: r.format as JobRecord['format'],
+    status: r.status as JobStatus,
+    request: JSON.parse(r.request as string),
+    createdAt: r.created_at as number,
+  };
+  const optional: [keyof JobRecord, unknown][] = [
+    ['queuedAt', r.queued_at], ['startedAt', r.started_at], ['finishedAt', r.finished_at],
+    ['numberOfRecords', r.number_of_records], ['fileSize', r.file_size], ['fileChecksum', r.file_checksum],
+    ['errorMsg', r.error_msg],
+  ];
+  for (const [k, v] of optional) if (opt(v) !== undefined) (job as unknown as Record<string, unknown>)[k] = v;
+  return job;
+}
+
+function toUser(r: Row): ApiUser {
+  return {
+    clientId: r.client_id as string, name: r.name as string, role: r.role as ApiUser['role'],
+    secretHash: r.secret_hash as string, disabled: r.disabled === 1, createdAt: r.created_at as number,
+  };
+}
+
+function toToken(r: Row): AccessToken {
+  return { token: r.token as string, clientId: r.client_id as string, issuedAt: r.issued_at as number, expiresAt: r.expires_at as number };
+}

@@ -1,0 +1,153 @@
+/**
+ * The Store: everything Tidemark persists except export file bytes (those live in a FileStore).
+ * Two backends implement it (SQLite now, PostgreSQL later) and both run the conformance suite in
+ * `store/conformance/`. Stores return domain results and throw domain errors; they never speak
+ * Marketo codes.
+ */
+import type { Activity } from '../domain/activity.js';
+import type { ExportRequest } from '../domain/export-request.js';
+import type { JobRecord, JobStatus } from '../domain/job.js';
+
+export const ROLES = ['read-only-activity', 'read-write-activity', 'none'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ApiUser {
+  clientId: string;
+  name: string;
+  role: Role;
+  /** scrypt hash; the secret itself is never stored. */
+  secretHash: string;
+  disabled: boolean;
+  createdAt: number;
+}
+
+export interface AccessToken {
+  token: string;
+  clientId: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** How a backend differs; callers read these flags instead of asking which backend it is. */
+export interface StoreCapabilities {
+  /** Several processes may claim jobs at once (PostgreSQL's SKIP LOCKED); SQLite has one writer. */
+  concurrentClaims: boolean;
+  /** The backend can be reopened by a worker thread from a `StoreLocation`. */
+  reopenInWorker: boolean;
+}
+
+export interface ImportResult {
+  /** Records newly stored. */
+  inserted: number;
+  /** Records whose marketoGUID was already stored (re-imports). */
+  duplicates: number;
+}
+
+/** A batch of export lines, each LF-terminated, and how many rows it holds. */
+export interface LineChunk {
+  text: string;
+  rows: number;
+}
+
+export interface ListJobsQuery {
+  owner: string;
+  createdSince: number;
+  statuses?: JobStatus[];
+  offset: number;
+  limit: number;
+}
+
+export type JobPatch = Partial<Omit<JobRecord, 'exportId' | 'owner' | 'format' | 'request' | 'createdAt'>>;
+
+/** Where a store lives, in a form that can be posted to a worker thread. */
+export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+  readonly location: StoreLocation;
+
+  // --- API users and tokens ---
+  /** @example await store.createUser({ clientId, name: 'etl', role: 'read-only-activity', secretHash, disabled: false, createdAt: now }) */
+  createUser(user: ApiUser): Promise<void>;
+  /** @example const user = await store.findUser(clientId) */
+  findUser(clientId: string): Promise<ApiUser | undefined>;
+  /** @example for (const u of await store.listUsers()) console.log(u.name) */
+  listUsers(): Promise<ApiUser[]>;
+  /** Returns false when there is no such user. @example await store.disableUser(clientId) */
+  disableUser(clientId: string): Promise<boolean>;
+  /** The newest token of the client that is still valid at `now`. @example await store.findLiveToken(id, clock.now()) */
+  findLiveToken(clientId: string, now: number): Promise<AccessToken | undefined>;
+  /** @example await store.saveToken({ token, clientId, issuedAt: now, expiresAt: now + 3_600_000 }) */
+  saveToken(token: AccessToken): Promise<void>;
+  /** @example const t = await store.findToken(bearer) */
+  findToken(token: string): Promise<AccessToken | undefined>;
+
+  // --- activities ---
+  /**
+   * Stores activities all-or-nothing: if `records` throws, nothing of this call is kept. Records
+   * whose marketoGUID exists already are counted as duplicates and left as they are.
+   * @example await store.importActivities(parsedRecords())
+   */
+  importActivities(records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult>;
+  /** @example const n = await store.countActivities() */
+  countActivities(): Promise<number>;
+  /**
+   * The activities an export selects, in file order (activityDate, then marketoGUID numerically).
+   * The readable path: the TypeScript formatter turns these into lines.
+   * @example for await (const a of store.exportRows(request.filter)) lines.push(formatRow(a, fields, 'CSV'))
+   */
+  exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity>;
+  /**
+   * The same rows as finished data lines built by the database engine (the fast path). Must be
+   * byte-identical to `formatRow` over `exportRows`.
+   * @example for await (const chunk of store.exportLines(request)) out.write(chunk.text)
+   */
+  exportLines(request: ExportRequest): AsyncIterable<LineChunk>;
+
+  // --- export jobs ---
+  /** @example await store.insertJob(job) */
+  insertJob(job: JobRecord): Promise<void>;
+  /** @example const job = await store.getJob(exportId) */
+  getJob(exportId: string): Promise<JobRecord | undefined>;
+  /** Jobs newest first. @example await store.listJobs({ owner, createdSince, offset: 0, limit: 300 }) */
+  listJobs(query: ListJobsQuery): Promise<JobRecord[]>;
+  /**
+   * Created -> Queued, atomically with the check that fewer than `maxQueued` jobs are Queued or
+   * Processing. Throws JobNotFound, AlreadyQueued, InvalidTransition or QueueFull.
+   * @example const job = await store.enqueueJob(exportId, clock.now(), 10)
+   */
+  enqueueJob(exportId: string, now: number, maxQueued: number): Promise<JobRecord>;
+  /**
+   * Created/Queued/Processing -> Cancelled; a Cancelled job is returned unchanged. Throws
+   * JobNotFound or InvalidTransition.
+   * @example const job = await store.cancelJob(exportId, clock.now())
+   */
+  cancelJob(exportId: string, now: number): Promise<JobRecord>;
+  /**
+   * Moves the oldest Queued job (by queuedAt) to Processing if fewer than `maxProcessing` jobs
+   * are Processing; undefined when none can start.
+   * @example while ((job = await store.claimNextJob(clock.now(), 2))) run(job)
+   */
+  claimNextJob(now: number, maxProcessing: number): Promise<JobRecord | undefined>;
+  /**
+   * Applies `patch` only if the job is still in `from` (compare-and-set); returns the updated
+   * job or undefined when the job has moved on (cancelled meanwhile, say).
+   * @example await store.transitionJob(id, 'Processing', { status: 'Completed', finishedAt: now, ... })
+   */
+  transitionJob(exportId: string, from: JobStatus, patch: JobPatch): Promise<JobRecord | undefined>;
+  /**
+   * Processing -> Queued for the given jobs (all when omitted), keeping queuedAt so they return to
+   * the head of the queue. Used after a crash and on shutdown.
+   * @example await store.requeueProcessing()
+   */
+  requeueProcessing(exportIds?: string[]): Promise<number>;
+  /** Sum of fileSize of jobs Completed at or after `since`. @example await store.exportedBytesSince(dayStart) */
+  exportedBytesSince(since: number): Promise<number>;
+  /** Completed jobs finished before `before`, whose files are due for deletion. @example await store.jobsFinishedBefore(cutoff) */
+  jobsFinishedBefore(before: number): Promise<JobRecord[]>;
+  /** Deletes job rows that ended (or were created, if never ended) before `before`. @example await store.deleteJobsEndedBefore(cutoff) */
+  deleteJobsEndedBefore(before: number): Promise<number>;
+
+  /** @example await store.close() */
+  close(): Promise<void>;
+}
