@@ -119,10 +119,11 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
       });
   }
 
-  /** Stops a running export of a job that was just cancelled and removes its partial output. */
+  /** Called after a job was cancelled: stops its export if it runs here and removes partial output. */
   async cancel(exportId: string): Promise<void> {
     const run = this.running.get(exportId);
     if (run) await run.stop();
+    else this.emit('settled', { exportId, status: 'Cancelled' });
     this.o.files.remove(exportId);
   }
 
@@ -156,7 +157,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
       };
       const timer = setTimeout(() => finish(undefined, new Error(`job ${exportId} did not settle within ${timeoutMs} ms`)), timeoutMs);
       const onSettled = (e: JobSettled) => {
-        if (e.exportId === exportId) finish(e.status);
+        if (e.exportId === exportId && SETTLED.includes(e.status)) finish(e.status);
       };
       // Listen first, then look: a job that settled in between is caught either way.
       this.on('settled', onSettled);

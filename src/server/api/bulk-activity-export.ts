@@ -68,7 +68,7 @@ export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps):
     const { exportId } = req.params as IdParams['Params'];
     const before = await ownedJob(req, exportId);
     const job = await store.cancelJob(exportId, clock.now());
-    if (before.status === 'Processing') await scheduler.cancel(exportId);
+    if (before.status !== 'Cancelled') await scheduler.cancel(exportId);
     return { result: [toJobView(job)] };
   }));
 
