@@ -28,11 +28,19 @@ export class ExportStopped extends Error {
   }
 }
 
-// Under tsx (tests) this module is .ts and so is the worker; in dist/ both are .js.
-const workerUrl = new URL(`./export-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+// In dist/ the worker is plain .js. Under tsx (the tests run the sources) it is .ts, and Node 20
+// does not carry tsx's loader into workers, so a tiny bootstrap registers it first.
+const isTs = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(`./export-worker${isTs ? '.ts' : '.js'}`, import.meta.url);
+
+function startWorker(input: ExportJobInput): Worker {
+  if (!isTs) return new Worker(workerUrl, { workerData: input });
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: input });
+}
 
 export function runExport(input: ExportJobInput): RunningExport {
-  const worker = new Worker(workerUrl, { workerData: input });
+  const worker = startWorker(input);
   let stopped = false;
   const done = new Promise<ExportOutcome>((resolve, reject) => {
     let outcome: ExportOutcome | undefined;
