@@ -19,6 +19,7 @@ import { newRequestId } from '../lib/ids.js';
 import { registerActivities } from './api/activities.js';
 import { registerBulkActivityExport } from './api/bulk-activity-export.js';
 import { registerIdentity } from './api/identity.js';
+import { registerStats } from './api/stats.js';
 import type { AppDeps } from './deps.js';
 import { authenticate, authorize, tokenFrom } from './http/auth.js';
 import './http/context.js';
@@ -56,7 +57,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const user = await authenticate(store, clock, tokenFrom(req.headers.authorization, req.query)); // 4
     authorize(user, access); // 5
     req.ctx.user = user;
-    limits.admit(); // 6
+    limits.admit(user.name); // 6
     req.ctx.admitted = true;
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -70,6 +71,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerIdentity(app, deps); // 8
   registerBulkActivityExport(app, deps);
   registerActivities(app);
+  registerStats(app, limits, clock);
 
   app.setNotFoundHandler((req, reply) => {
     reply.send(envelopeFor(req.ctx?.requestId ?? newRequestId(clock.now()), marketo.notFound()));

@@ -20,6 +20,7 @@ export class CallLimits {
   private inFlight = 0;
   private day = 0;
   private callsToday = 0;
+  private readonly byUser = new Map<string, number>();
 
   constructor(
     private readonly settings: LimitSettings,
@@ -30,7 +31,7 @@ export class CallLimits {
    * Admits one call or throws the Marketo failure. The caller must call `release()` once the
    * response is done, for every admitted call.
    */
-  admit(): void {
+  admit(userName: string): void {
     const now = this.clock.now();
     const { rateLimit, maxConcurrentRequests, dailyCallQuota } = this.settings;
     if (maxConcurrentRequests !== undefined && this.inFlight >= maxConcurrentRequests) {
@@ -45,9 +46,11 @@ export class CallLimits {
     if (day !== this.day) {
       this.day = day;
       this.callsToday = 0;
+      this.byUser.clear();
     }
     if (dailyCallQuota > 0 && this.callsToday >= dailyCallQuota) throw marketo.dailyCallQuota();
     this.callsToday++;
+    this.byUser.set(userName, (this.byUser.get(userName) ?? 0) + 1);
     if (rateLimit) this.calls.push(now);
     this.inFlight++;
   }
@@ -56,8 +59,9 @@ export class CallLimits {
     this.inFlight = Math.max(0, this.inFlight - 1);
   }
 
-  /** Calls counted today, for Tidemark's own usage endpoint. */
-  usage(): { today: number; inFlight: number } {
-    return { today: this.callsToday, inFlight: this.inFlight };
+  /** Calls counted today (since 00:00 America/Chicago), in total and per API user. */
+  usage(): { dayStart: number; total: number; users: { userId: string; count: number }[] } {
+    const users = [...this.byUser].map(([userId, count]) => ({ userId, count }));
+    return { dayStart: this.day, total: this.callsToday, users };
   }
 }
