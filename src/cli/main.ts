@@ -1,6 +1,7 @@
 /** The `tidemark` command. */
 import { Command } from 'commander';
 import { registerDemo } from './demo.js';
+import { registerExtract } from './extract.js';
 import { registerImport } from './import.js';
 import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
@@ -12,6 +13,7 @@ registerServe(program);
 registerUsers(program);
 registerImport(program);
 registerDemo(program);
+registerExtract(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`tidemark: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,0 +1,336 @@
+/**
+ * The extraction Marketo users wish they had: a long range split into 31-day jobs, at most
+ * `concurrency` of them queued or processing, each downloaded as soon as it completes (Range
+ * resume, checksum verified), merged in order into one file with duplicate GUIDs dropped at the
+ * seams, and a state file that lets a later run continue where this one stopped.
+ */
+import { existsSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MarketoClient } from './client.js';
+import { downloadExport } from './download.js';
+import { ExportQuotaError, MarketoApiError, MarketoTransportError } from './errors.js';
+import { loadState, sameParams, saveState, type ExtractParams, type ExtractState, type WindowState } from './extract-state.js';
+import { readExportRecords, toRow } from './rows.js';
+import type { CreateExportRequest, ExportFormat, ExportJob } from './types.js';
+import { splitWindows } from './windows.js';
+
+export type ExtractEvent =
+  | { type: 'window'; index: number; phase: WindowState['phase']; exportId?: string; status?: string }
+  | { type: 'download'; index: number; bytes: number; total: number }
+  | { type: 'merged'; index: number; rows: number; totalRows: number; outBytes: number }
+  | { type: 'resumed'; merged: number; windows: number }
+  | { type: 'cancelled'; exportIds: string[] };
+
+export interface ExtractOptions {
+  client: MarketoClient;
+  params: ExtractParams;
+  /** Where progress is saved; without it a stopped run starts over. */
+  statePath?: string;
+  /** Jobs queued or processing at once (default 2). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onEvent?: (e: ExtractEvent) => void;
+  /** First status poll delay (default 1 s), growing to `maxPollMs` (default 60 s). */
+  pollMs?: number;
+  maxPollMs?: number;
+}
+
+export interface ExtractSummary {
+  windows: number;
+  rows: number;
+  bytes: number;
+  duplicatesDropped: number;
+}
+
+const SEAM_MS = 3600_000;
+const MAX_JOB_ATTEMPTS = 3;
+
+/**
+ * Runs (or resumes) an extraction. Throws ExportQuotaError when the daily quota runs out and an
+ * AbortError when `signal` fires; either way the state is saved first and, on abort, the server
+ * jobs this run started are cancelled.
+ * @example
+ * await runExtraction({ client, params: { endpoint, since, until, format: 'csv', out: 'all.csv' }, statePath: 'all.state.json' })
+ */
+export async function runExtraction(o: ExtractOptions): Promise<ExtractSummary> {
+  const { client, params } = o;
+  const state = initialState(o);
+  const emit = o.onEvent ?? (() => {});
+  const save = () => o.statePath && saveState(o.statePath, state);
+  const jobFormat: ExportFormat = params.format === 'ndjson' ? 'CSV' : (params.format.toUpperCase() as ExportFormat);
+  const workDir = `${params.out}.parts`;
+  mkdirSync(workDir, { recursive: true });
+  const partFile = (i: number) => join(workDir, `window-${i}.${jobFormat.toLowerCase()}`);
+  prepareOut(params.out, state.outBytes);
+  save();
+
+  const failure = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, failure.signal]) : failure.signal;
+  const slots = new Slots(o.concurrency ?? 2);
+  let duplicates = 0;
+
+  const setPhase = (i: number, w: WindowState, phase: WindowState['phase'], job?: ExportJob) => {
+    w.phase = phase;
+    if (phase === 'pending') {
+      delete w.exportId;
+      delete w.fileSize;
+      delete w.fileChecksum;
+    }
+    save();
+    emit({ type: 'window', index: i, phase, exportId: w.exportId, status: job?.status });
+  };
+
+  const request = (w: WindowState): CreateExportRequest => ({
+    format: jobFormat,
+    ...(params.fields ? { fields: params.fields } : {}),
+    filter: {
+      createdAt: { startAt: iso(w.start), endAt: iso(w.end) },
+      ...(params.types ? { activityTypeIds: params.types } : {}),
+    },
+  });
+
+  /** Drives one window to a downloaded file. Holds a slot only while its job is queued or processing. */
+  async function runWindow(i: number): Promise<void> {
+    const w = state.windows[i]!;
+    if (w.phase === 'merged' || (w.phase === 'downloaded' && existsSync(partFile(i)))) return;
+    if (w.phase === 'downloaded') w.phase = 'completed';
+    for (let attempt = 1; ; attempt++) {
+      if (w.phase !== 'completed') {
+        await slots.acquire(signal);
+        try {
+          await runJob(i, w);
+        } finally {
+          slots.release();
+        }
+      }
+      try {
+        const got = await downloadExport(client, w.exportId!, partFile(i), {
+          fileSize: w.fileSize, fileChecksum: w.fileChecksum, signal,
+          onProgress: (bytes, total) => emit({ type: 'download', index: i, bytes, total }),
+        });
+        w.fileSize = got.bytes;
+        setPhase(i, w, 'downloaded');
+        return;
+      } catch (err) {
+        // The file expired or vanished: run the window again.
+        if (err instanceof MarketoTransportError && err.status === 404 && attempt < MAX_JOB_ATTEMPTS) {
+          setPhase(i, w, 'pending');
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  async function runJob(i: number, w: WindowState): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      signal.throwIfAborted();
+      if (w.phase !== 'pending') await reconcile(i, w);
+      if (w.phase === 'pending') {
+        const job = await client.createExport(request(w));
+        w.exportId = job.exportId;
+        setPhase(i, w, 'created', job);
+      }
+      if (w.phase === 'created') setPhase(i, w, 'queued', await enqueueWhenRoom(w.exportId!));
+      const done = await client.waitForExport(w.exportId!, {
+        intervalMs: o.pollMs ?? 1000, maxIntervalMs: o.maxPollMs ?? 60_000, signal,
+        onStatus: (job) => emit({ type: 'window', index: i, phase: w.phase, exportId: job.exportId, status: job.status }),
+      });
+      if (done.status === 'Completed') {
+        w.fileSize = done.fileSize;
+        w.fileChecksum = done.fileChecksum;
+        w.records = done.numberOfRecords;
+        setPhase(i, w, 'completed', done);
+        return;
+      }
+      if (attempt >= MAX_JOB_ATTEMPTS) {
+        throw new Error(`window ${iso(w.start)}..${iso(w.end)}: job ${w.exportId} ended ${done.status}${done.errorMsg ? ` (${done.errorMsg})` : ''} ${attempt} times`);
+      }
+      setPhase(i, w, 'pending', done);
+    }
+  }
+
+  /** After a restart, asks the server what became of a window's job. */
+  async function reconcile(i: number, w: WindowState): Promise<void> {
+    let job: ExportJob;
+    try {
+      job = await client.exportStatus(w.exportId!);
+    } catch (err) {
+      if (err instanceof MarketoApiError && err.code === '1003') return setPhase(i, w, 'pending');
+      throw err;
+    }
+    if (job.status === 'Created') w.phase = 'created';
+    else if (job.status === 'Queued' || job.status === 'Processing' || job.status === 'Completed') w.phase = 'queued';
+    else setPhase(i, w, 'pending', job);
+  }
+
+  /** Enqueues, waiting (with backoff) while the server's queue is full; never piles jobs on it. */
+  async function enqueueWhenRoom(exportId: string): Promise<ExportJob> {
+    let delay = o.pollMs ?? 1000;
+    for (;;) {
+      try {
+        return await client.enqueueExport(exportId);
+      } catch (err) {
+        if (!(err instanceof MarketoApiError && err.code === '1029' && /too many jobs/i.test(err.message))) throw err;
+      }
+      await sleep(delay, signal);
+      delay = Math.min(delay * 2, o.maxPollMs ?? 60_000);
+    }
+  }
+
+  /** Appends window i to the output, in order, dropping GUIDs already written at the seam. */
+  async function merge(i: number): Promise<void> {
+    const w = state.windows[i]!;
+    const seam = new Set(state.seamGuids);
+    const nextSeam: string[] = [];
+    let buf = '';
+    let rows = 0;
+    let wroteHeader = state.outBytes > 0 || params.format === 'ndjson';
+    for await (const { header, record, headerRaw } of readExportRecords(partFile(i), jobFormat)) {
+      if (!wroteHeader) {
+        buf += headerRaw;
+        wroteHeader = true;
+      }
+      const guid = record.fields[header.indexOf('marketoGUID')];
+      if (guid !== undefined) {
+        if (seam.has(guid)) {
+          duplicates++;
+          continue;
+        }
+        const date = Date.parse(record.fields[header.indexOf('activityDate')] ?? '');
+        if (!(date < w.end - SEAM_MS)) nextSeam.push(guid);
+      }
+      buf += params.format === 'ndjson' ? JSON.stringify(toRow(header, record)) + '\n' : record.raw;
+      rows++;
+      if (buf.length > 1 << 20) {
+        await appendFile(params.out, buf);
+        buf = '';
+      }
+    }
+    if (buf) await appendFile(params.out, buf);
+    state.outBytes = (await stat(params.out)).size;
+    state.rows += rows;
+    state.seamGuids = nextSeam;
+    setPhase(i, w, 'merged');
+    rmSync(partFile(i), { force: true });
+    emit({ type: 'merged', index: i, rows, totalRows: state.rows, outBytes: state.outBytes });
+  }
+
+  const merged = state.windows.filter((w) => w.phase === 'merged').length;
+  if (merged) emit({ type: 'resumed', merged, windows: state.windows.length });
+  const tasks = state.windows.map((_, i) => runWindow(i));
+  let firstError: unknown;
+  tasks.forEach((t) => t.catch((err) => {
+    firstError ??= err;
+    failure.abort();
+  }));
+  try {
+    for (let i = 0; i < tasks.length; i++) {
+      await tasks[i];
+      if (state.windows[i]!.phase !== 'merged') await merge(i);
+    }
+  } catch (err) {
+    failure.abort();
+    await Promise.allSettled(tasks);
+    const quota = await quotaHit(tasks);
+    // Out of quota: leave queued jobs to finish on the server; the next run collects them.
+    if (!quota) await cancelOpenJobs();
+    save();
+    throw quota ?? (o.signal?.aborted ? o.signal.reason : firstError ?? err);
+  }
+  rmSync(workDir, { recursive: true, force: true });
+  save();
+  return { windows: state.windows.length, rows: state.rows, bytes: state.outBytes, duplicatesDropped: duplicates };
+
+  /** Jobs this run left on the server half done are cancelled, and their windows start over next time. */
+  async function cancelOpenJobs(): Promise<void> {
+    const ids: string[] = [];
+    for (const [i, w] of state.windows.entries()) {
+      if ((w.phase === 'created' || w.phase === 'queued') && w.exportId) {
+        await client.cancelExport(w.exportId).catch(() => undefined);
+        ids.push(w.exportId);
+        w.phase = 'pending';
+        delete w.exportId;
+        emit({ type: 'window', index: i, phase: 'pending' });
+      }
+    }
+    if (ids.length) emit({ type: 'cancelled', exportIds: ids });
+  }
+}
+
+async function quotaHit(tasks: Promise<void>[]): Promise<ExportQuotaError | undefined> {
+  for (const r of await Promise.allSettled(tasks)) {
+    if (r.status === 'rejected' && r.reason instanceof ExportQuotaError) return r.reason;
+  }
+  return undefined;
+}
+
+function initialState(o: ExtractOptions): ExtractState {
+  const saved = o.statePath ? loadState(o.statePath) : undefined;
+  if (saved) {
+    if (!sameParams(saved.params, o.params)) {
+      throw new Error(`${o.statePath} belongs to a different extraction (range, types, fields, format or output differ); use another --state file`);
+    }
+    return saved;
+  }
+  const windows = splitWindows(o.params.since, o.params.until).map((w) => ({ ...w, phase: 'pending' as const }));
+  return { version: 1, params: o.params, windows, outBytes: 0, rows: 0, seamGuids: [] };
+}
+
+/** A fresh run starts an empty output; a resumed one cuts off whatever a killed merge left behind. */
+function prepareOut(out: string, outBytes: number): void {
+  if (outBytes === 0 || !existsSync(out)) writeFileSync(out, '');
+  else truncateSync(out, outBytes);
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A FIFO counting semaphore: windows take slots in the order they ask. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(n: number) {
+    this.free = n;
+  }
+  async acquire(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const go = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const k = this.waiting.indexOf(go);
+        if (k >= 0) this.waiting.splice(k, 1);
+        reject(signal.reason);
+      };
+      this.waiting.push(go);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
