@@ -88,23 +88,37 @@ export class SqliteStore implements Store {
   }
 
   // --- activities ---
+  /**
+   * Records are staged in a TEMP table (the connection's own temp database, which locks nothing
+   * in the main file), then copied in one short transaction. A long import thus never holds the
+   * write lock that `serve` needs for job updates, and a crash leaves the store untouched.
+   */
   async importActivities(records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
-    const insert = this.stmt(SQL.insertActivity);
-    let inserted = 0;
-    let seen = 0;
-    this.db.exec('BEGIN IMMEDIATE');
+    this.db.exec(SQL.createStage);
     try {
+      const stage = this.db.prepare(SQL.insertStage);
+      let seen = 0;
+      let batch: Activity[] = [];
+      const flush = this.db.transaction((rows: Activity[]) => {
+        for (const a of rows) {
+          stage.run(BigInt(a.marketoGUID), a.leadId, a.activityDate / 1000, a.activityTypeId, a.campaignId,
+            a.primaryAttributeValueId, a.primaryAttributeValue, a.attributes, a.actionResult);
+        }
+      });
       for await (const a of records) {
         seen++;
-        inserted += insert.run(BigInt(a.marketoGUID), a.leadId, a.activityDate / 1000, a.activityTypeId, a.campaignId,
-          a.primaryAttributeValueId, a.primaryAttributeValue, a.attributes, a.actionResult).changes;
+        batch.push(a);
+        if (batch.length === 10_000) {
+          flush(batch);
+          batch = [];
+        }
       }
-      this.db.exec('COMMIT');
-    } catch (err) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw err;
+      flush(batch);
+      const inserted = this.db.transaction(() => this.db.prepare(SQL.copyStage).run().changes).immediate();
+      return { inserted, duplicates: seen - inserted };
+    } finally {
+      this.db.exec(SQL.dropStage);
     }
-    return { inserted, duplicates: seen - inserted };
   }
 
   async countActivities(): Promise<number> {
