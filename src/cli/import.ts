@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parseActivityRecord, type Activity } from '../domain/activity.js';
+import { ASSET_KINDS, parseCatalog } from '../domain/assets.js';
 import { fail, openStoreFrom, withStoreOptions } from './store-options.js';
 
 const MAX_REPORTED = 50;
@@ -13,12 +14,11 @@ class ImportRejected extends Error {}
 export function registerImport(program: Command): void {
   withStoreOptions(program.command('import').description('load activities from NDJSON (`-` reads stdin)'))
     .argument('<file>', 'NDJSON file, one activity a line, or - for stdin')
-    .option('--kind <kind>', 'activities (assets comes with the asset catalog)', 'activities')
+    .option('--kind <kind>', 'activities (NDJSON) or assets (a catalog JSON file, see docs/assets.md)', 'activities')
     .option('--skip-invalid', 'import the valid lines and report the rest, instead of importing nothing')
     .action(async (file: string, opts: { kind: string; skipInvalid?: boolean; dataDir?: string; databaseUrl?: string }) => {
-      if (opts.kind !== 'activities') {
-        fail(opts.kind === 'assets' ? '--kind assets is not available yet; only activities can be imported' : `unknown --kind '${opts.kind}'`, 2);
-      }
+      if (opts.kind === 'assets') return importAssets(file, opts);
+      if (opts.kind !== 'activities') fail(`unknown --kind '${opts.kind}'; use activities or assets`, 2);
       let input: Readable;
       let totalBytes: number | undefined;
       if (file === '-') input = process.stdin;
@@ -82,4 +82,36 @@ export function registerImport(program: Command): void {
         await store.close();
       }
     });
+}
+
+/** Loads an asset catalog (programs, static lists, forms, lead fields); all-or-nothing. */
+async function importAssets(file: string, opts: { dataDir?: string; databaseUrl?: string }): Promise<void> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : readFileSync(file, 'utf8');
+  } catch {
+    fail(`cannot read ${file}`, 2);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    fail(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = parseCatalog(raw, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
+  if ('error' in parsed) fail(`nothing imported: ${parsed.error}`);
+  const store = await openStoreFrom(opts);
+  try {
+    await store.putAssets(parsed.assets);
+  } finally {
+    await store.close();
+  }
+  const counts = ASSET_KINDS.map((k) => `${parsed.assets.filter((a) => a.kind === k).length} ${k}s`);
+  process.stdout.write(`imported asset catalog: ${counts.join(', ')}\n`);
+}
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
 }

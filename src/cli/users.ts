@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { newClientCredentials } from '../lib/ids.js';
 import { hashSecret } from '../lib/secrets.js';
-import { ROLES, type Role } from '../store/store.js';
+import { parseRole, PERMISSIONS } from '../domain/permissions.js';
+import { ROLES } from '../store/store.js';
 import { fail, openStoreFrom, withStoreOptions } from './store-options.js';
 
 export function registerUsers(program: Command): void {
@@ -9,15 +10,15 @@ export function registerUsers(program: Command): void {
 
   withStoreOptions(users.command('create').description('create an API user; the secret is shown once'))
     .requiredOption('--name <name>', 'user name (the token answer shows it as scope)')
-    .option('--role <role>', `one of ${ROLES.join(', ')}`, 'read-only-activity')
+    .option('--role <role>', `one of ${ROLES.join(', ')}, or a comma-separated list of ${PERMISSIONS.join(', ')}`, 'read-only-activity')
     .option('--json', 'print one JSON object and nothing else')
     .action(async (opts: { name: string; role: string; json?: boolean; dataDir?: string; databaseUrl?: string }) => {
-      if (!(ROLES as readonly string[]).includes(opts.role)) fail(`unknown role '${opts.role}'; use one of ${ROLES.join(', ')}`, 2);
+      if (!parseRole(opts.role)) fail(`unknown role '${opts.role}'; use one of ${ROLES.join(', ')}, or a comma-separated list of ${PERMISSIONS.join(', ')}`, 2);
       if (opts.name.trim() === '') fail('--name must not be empty', 2);
       const store = await openStoreFrom(opts);
       const { clientId, clientSecret } = newClientCredentials();
       await store.createUser({
-        clientId, name: opts.name, role: opts.role as Role, secretHash: hashSecret(clientSecret), disabled: false, createdAt: Date.now(),
+        clientId, name: opts.name, role: opts.role, secretHash: hashSecret(clientSecret), disabled: false, createdAt: Date.now(),
       });
       await store.close();
       const out = { name: opts.name, role: opts.role, clientId, clientSecret };

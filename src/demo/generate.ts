@@ -4,7 +4,9 @@
  * asset catalog is its own issue.)
  */
 import type { Activity } from '../domain/activity.js';
+import { parseCatalog } from '../domain/assets.js';
 import { DAY_MS } from '../domain/dates.js';
+import { DEMO_CATALOG, DEMO_CATALOG_DATE } from './catalog.js';
 
 export interface DemoOptions {
   days: number;
@@ -26,18 +28,15 @@ function prng(seed: number): () => number {
   };
 }
 
-const PROGRAMS = [
-  { id: 1001, name: 'GL_OP_ALL_2026' }, { id: 1002, name: 'Webinar - Data Pipelines' },
-  { id: 1003, name: 'Nurture - Onboarding' }, { id: 1004, name: 'Trade Show - Spring' },
-];
-const FORMS = [
-  { id: 2001, name: 'GL_OP_ALL_2026.MPS Outbound' }, { id: 2002, name: 'Webinar - Data Pipelines.Registration' },
-  { id: 2003, name: 'Trade Show - Spring.Badge Scan' },
-];
-const LISTS = [
-  { id: 3001, name: 'GL_OP_ALL_2026.Newsletter' }, { id: 3002, name: 'Nurture - Onboarding.Active' }, { id: 3003, name: 'Do Not Call' },
-];
-const FIELDS = [{ id: 41, name: 'Lead Status' }, { id: 52, name: 'Job Title' }, { id: 60, name: 'Lead Score' }];
+// Activities name their primary attribute as the catalog does (`<program>.<asset>`), so filtering
+// by name and by the id a look-up returns select the same rows.
+const CATALOG = parseCatalog(DEMO_CATALOG, DEMO_CATALOG_DATE);
+if ('error' in CATALOG) throw new Error(`demo catalog: ${CATALOG.error}`);
+const ofKind = (kind: string) => CATALOG.assets.filter((a) => a.kind === kind).map((a) => ({ id: a.id, name: a.qualifiedName }));
+const PROGRAMS = ofKind('program');
+const FORMS = ofKind('form');
+const LISTS = ofKind('staticList');
+const FIELDS = ofKind('leadField').filter((f) => f.id !== 60);
 const PAGES = ['/pricing', '/docs/bulk-extract', '/blog/etl-tips', '/', '/contact', '/webinars/data-pipelines'];
 const AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',

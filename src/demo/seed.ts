@@ -1,6 +1,8 @@
 import { hashSecret } from '../lib/secrets.js';
 import type { Store } from '../store/store.js';
 import { DAY_MS } from '../domain/dates.js';
+import { parseCatalog } from '../domain/assets.js';
+import { DEMO_CATALOG, DEMO_CATALOG_DATE } from './catalog.js';
 import { DEMO_USER, demoActivities, type DemoOptions } from './generate.js';
 
 export const DEMO_DEFAULTS = { days: 30, activitiesPerDay: 2000, seed: 1 } as const;
@@ -8,8 +10,11 @@ export const DEMO_DEFAULTS = { days: 30, activitiesPerDay: 2000, seed: 1 } as co
 /** Start of the current UTC day: the demo's default end, so a day's runs give the same data. */
 export const todayUtc = (now: number): number => Math.floor(now / DAY_MS) * DAY_MS;
 
-/** Writes demo activities; returns how many were new. */
+/** Writes the demo asset catalog and activities; returns how many activities were new. */
 export async function writeDemoActivities(store: Store, options: DemoOptions): Promise<number> {
+  const catalog = parseCatalog(DEMO_CATALOG, DEMO_CATALOG_DATE);
+  if ('error' in catalog) throw new Error(`demo catalog: ${catalog.error}`);
+  await store.putAssets(catalog.assets);
   const { inserted } = await store.importActivities(demoActivities(options));
   return inserted;
 }
@@ -18,7 +23,7 @@ export async function writeDemoActivities(store: Store, options: DemoOptions): P
 export async function ensureDemoUser(store: Store, now: number): Promise<typeof DEMO_USER> {
   if (!(await store.findUser(DEMO_USER.clientId))) {
     await store.createUser({
-      clientId: DEMO_USER.clientId, name: DEMO_USER.name, role: 'read-write-activity',
+      clientId: DEMO_USER.clientId, name: DEMO_USER.name, role: 'read-write-activity,read-only-assets,read-only-lead',
       secretHash: hashSecret(DEMO_USER.clientSecret), disabled: false, createdAt: now,
     });
   }

@@ -26,6 +26,8 @@ export interface ExportFilter {
   activityTypeIds?: number[];
   primaryAttributeValueIds?: number[];
   primaryAttributeValues?: string[];
+  /** Ids the `primaryAttributeValues` names resolved to through the asset catalog, when the job was created. */
+  resolvedPrimaryAttributeValueIds?: number[];
 }
 
 export interface ExportRequest {

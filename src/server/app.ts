@@ -17,6 +17,7 @@ import { PLAIN_TEXT } from '../errors/catalog.js';
 import { marketo } from '../errors/catalog.js';
 import { newRequestId } from '../lib/ids.js';
 import { registerActivities } from './api/activities.js';
+import { registerAssets } from './api/assets.js';
 import { registerBulkActivityExport } from './api/bulk-activity-export.js';
 import { registerIdentity } from './api/identity.js';
 import { registerStats } from './api/stats.js';
@@ -59,9 +60,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     req.ctx.user = user;
     limits.admit(user.name); // 6
     req.ctx.admitted = true;
+    // A client that hangs up mid-request or mid-download never gets 'finish' (so no onResponse);
+    // 'close' fires in every case, so the slot is always given back, once.
+    reply.raw.once('close', () => release(req));
   });
+  const release = (req: { ctx?: { admitted?: boolean } }) => {
+    if (!req.ctx?.admitted) return;
+    req.ctx.admitted = false;
+    limits.release();
+  };
   app.addHook('onResponse', async (req, reply) => {
-    if (req.ctx?.admitted) limits.release();
+    release(req);
     req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
@@ -71,6 +80,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerIdentity(app, deps); // 8
   registerBulkActivityExport(app, deps);
   registerActivities(app);
+  registerAssets(app, store);
   registerStats(app, limits, clock);
 
   app.setNotFoundHandler((req, reply) => {

@@ -5,11 +5,13 @@
  * Marketo codes.
  */
 import type { Activity } from '../domain/activity.js';
+import type { Asset, AssetKind } from '../domain/assets.js';
 import type { ExportRequest } from '../domain/export-request.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
 
+/** The documented roles; a role may also be a comma-separated list of permissions (domain/permissions.ts). */
 export const ROLES = ['read-only-activity', 'read-write-activity', 'none'] as const;
-export type Role = (typeof ROLES)[number];
+export type Role = string;
 
 export interface ApiUser {
   clientId: string;
@@ -103,6 +105,22 @@ export interface Store {
    * @example for await (const chunk of store.exportLines(request)) out.write(chunk.text)
    */
   exportLines(request: ExportRequest): AsyncIterable<LineChunk>;
+
+  // --- asset catalog ---
+  /** Inserts or replaces assets (by kind and id). @example await store.putAssets(parsed.assets) */
+  putAssets(assets: Asset[]): Promise<number>;
+  /** Assets of a kind with exactly this name. @example await store.findAssetsByName('form', 'MPS Outbound') */
+  findAssetsByName(kind: AssetKind, name: string): Promise<Asset[]>;
+  /** @example await store.getAsset('program', 1001) */
+  getAsset(kind: AssetKind, id: number): Promise<Asset | undefined>;
+  /** @example const fields = await store.listAssets('leadField') */
+  listAssets(kind: AssetKind): Promise<Asset[]>;
+  /**
+   * Ids of the assets whose qualified name (`<program>.<asset>`, a program's name, a lead field's
+   * display name) is one of `names`; exact and case-sensitive.
+   * @example await store.resolveAssetIds('form', ['GL_OP_ALL_2026.MPS Outbound'])
+   */
+  resolveAssetIds(kind: AssetKind, names: string[]): Promise<number[]>;
 
   // --- export jobs ---
   /** @example await store.insertJob(job) */

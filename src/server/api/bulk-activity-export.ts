@@ -1,5 +1,6 @@
 /** The six Bulk Activity Extract endpoints under `/bulk/v1/activities/export`. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { assetKindForTypes } from '../../domain/assets.js';
 import { ExportQuotaExceeded, InvalidRequest, JobNotFound } from '../../domain/errors.js';
 import { validateExportRequest } from '../../domain/export-request.js';
 import { parseStatusFilter, toJobView, type JobRecord } from '../../domain/job.js';
@@ -41,6 +42,9 @@ export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps):
   app.post(`${BASE}/create.json`, read, json(async (req) => {
     const body = parseJsonBody(req.body);
     const request = validateExportRequest(body, { strictDates: config.strict });
+    const { primaryAttributeValues: names, activityTypeIds } = request.filter;
+    const kind = names && activityTypeIds ? assetKindForTypes(activityTypeIds) : undefined;
+    if (names && kind) request.filter.resolvedPrimaryAttributeValueIds = await store.resolveAssetIds(kind, names);
     await assertExportQuota();
     const job: JobRecord = {
       exportId: newExportId(), owner: req.ctx.user!.clientId, format: request.format, status: 'Created', request,

@@ -2,7 +2,7 @@
 import { marketo } from '../../errors/catalog.js';
 import type { Clock } from '../../lib/clock.js';
 import type { ApiUser, Store } from '../../store/store.js';
-import type { Access } from './context.js';
+import { allows, type Access as PermissionAccess } from '../../domain/permissions.js';
 
 /** Both `Authorization: Bearer` and the legacy `access_token` query parameter are accepted. */
 export function tokenFrom(authorization: string | undefined, query: unknown): string | undefined {
@@ -26,13 +26,7 @@ export async function authenticate(store: Store, clock: Clock, token: string | u
   return user;
 }
 
-/** Read-Only or Read-Write Activity for reads; Read-Write Activity for writes (custom activities). */
-export function authorize(user: ApiUser, access: Access): void {
-  const ok =
-    access === 'activity-read'
-      ? user.role === 'read-only-activity' || user.role === 'read-write-activity'
-      : access === 'activity-write'
-        ? user.role === 'read-write-activity'
-        : true;
-  if (!ok) throw marketo.accessDenied();
+/** 603 unless the user's role grants what the route needs. */
+export function authorize(user: ApiUser, access: PermissionAccess): void {
+  if (!allows(user.role, access)) throw marketo.accessDenied();
 }

@@ -8,11 +8,13 @@ export interface RequestContext {
   admitted?: boolean;
 }
 
+import type { Access as PermissionAccess } from '../../domain/permissions.js';
+
 /**
  * Who may call a route: `identity` (the token endpoint: no token, no limits), `public` (no token),
- * `activity-read` (Read-Only or Read-Write Activity), `activity-write` (Read-Write Activity).
+ * or the permission it needs (`activity-read` = Read-Only or Read-Write Activity, ...).
  */
-export type Access = 'identity' | 'public' | 'activity-read' | 'activity-write';
+export type Access = 'identity' | 'public' | PermissionAccess;
 
 declare module 'fastify' {
   interface FastifyRequest {

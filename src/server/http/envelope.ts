@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export interface HandlerResult {
   result: unknown[];
   nextPageToken?: string;
+  /** Marketo puts notes such as "No assets found for the given search criteria." here. */
+  warnings?: string[];
 }
 
 export type JsonHandler = (req: FastifyRequest) => Promise<HandlerResult>;
@@ -18,6 +20,7 @@ export function json(handler: JsonHandler) {
       result: out.result,
       success: true,
       ...(out.nextPageToken ? { nextPageToken: out.nextPageToken } : {}),
+      ...(out.warnings?.length ? { warnings: out.warnings } : {}),
     };
   };
 }

@@ -24,16 +24,15 @@ export function parseRange(header: string | undefined, size: number): RangeOutco
   if (!m) return { kind: 'whole' };
   const [, a = '', b = ''] = m;
   if (a === '' && b === '') return { kind: 'whole' };
+  // Digits only, so Number() is exact, merely rounded, or Infinity: a position past 2^53 is still
+  // past the end of any file (`bytes=0-18446744073709551615` means "to the end", per RFC 9110).
   if (a === '') {
     const suffix = Number(b);
-    if (!Number.isSafeInteger(suffix)) return { kind: 'whole' };
     if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
     return { kind: 'partial', start: Math.max(0, size - suffix), end: size - 1 };
   }
+  if (b !== '' && BigInt(b) < BigInt(a)) return { kind: 'whole' };
   const start = Number(a);
-  const end = b === '' ? size - 1 : Number(b);
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) return { kind: 'whole' };
-  if (b !== '' && end < start) return { kind: 'whole' };
   if (start >= size) return { kind: 'unsatisfiable' };
-  return { kind: 'partial', start, end: Math.min(end, size - 1) };
+  return { kind: 'partial', start, end: b === '' ? size - 1 : Math.min(Number(b), size - 1) };
 }

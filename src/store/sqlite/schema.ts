@@ -51,4 +51,17 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX jobs_by_owner ON jobs(owner, created_at);
   CREATE INDEX jobs_by_finish ON jobs(finished_at);
   `,
+  `
+  -- The asset catalog: look-ups by name and id, and primaryAttributeValues name resolution.
+  CREATE TABLE assets (
+    kind TEXT NOT NULL,                  -- program, staticList, form, leadField
+    id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    qualified_name TEXT NOT NULL,        -- <program>.<asset> inside a program, else the name
+    data TEXT NOT NULL,                  -- Marketo's look-up shape, JSON
+    PRIMARY KEY (kind, id)
+  );
+  CREATE INDEX assets_by_name ON assets(kind, name);
+  CREATE INDEX assets_by_qualified_name ON assets(kind, qualified_name);
+  `,
 ];

@@ -52,13 +52,15 @@ export function exportWhere(filter: ExportRequest['filter']): FilterSql {
     params.push(JSON.stringify(filter.primaryAttributeValueIds));
   }
   if (filter.primaryAttributeValues) {
-    clauses.push('pav IN (SELECT value FROM json_each(?))');
-    params.push(JSON.stringify(filter.primaryAttributeValues));
+    // A name matches the stored value, or the id it resolved to through the asset catalog.
+    clauses.push('(pav IN (SELECT value FROM json_each(?)) OR pav_id IN (SELECT value FROM json_each(?)))');
+    params.push(JSON.stringify(filter.primaryAttributeValues), JSON.stringify(filter.resolvedPrimaryAttributeValueIds ?? []));
   }
   return { where: clauses.join(' AND '), params };
 }
 
-export const ORDER = 'ORDER BY activity_date, guid';
+// Qualified: a bare `guid` would name selectRows' text alias and sort '10' before '9'.
+export const ORDER = 'ORDER BY activity_date, activities.guid';
 
 export const SQL = {
   createStage: `DROP TABLE IF EXISTS temp.import_stage;
@@ -71,6 +73,12 @@ export const SQL = {
   countActivities: 'SELECT count(*) FROM activities',
   selectRows: `SELECT CAST(guid AS TEXT) AS guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav,
     attributes, action_result FROM activities`,
+
+  putAsset: `INSERT OR REPLACE INTO assets (kind, id, name, qualified_name, data) VALUES (?, ?, ?, ?, ?)`,
+  findAssetsByName: 'SELECT * FROM assets WHERE kind = ? AND name = ? ORDER BY id',
+  getAsset: 'SELECT * FROM assets WHERE kind = ? AND id = ?',
+  listAssets: 'SELECT * FROM assets WHERE kind = ? ORDER BY id',
+  resolveAssetIds: `SELECT id FROM assets WHERE kind = ? AND qualified_name IN (SELECT value FROM json_each(?)) ORDER BY id`,
 
   insertUser: `INSERT INTO users (client_id, name, role, secret_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
   findUser: 'SELECT * FROM users WHERE client_id = ?',

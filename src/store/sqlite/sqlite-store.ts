@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Activity } from '../../domain/activity.js';
+import type { Asset, AssetKind } from '../../domain/assets.js';
 import { AlreadyQueued, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
 import type { ExportRequest } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
@@ -159,6 +160,28 @@ export class SqliteStore implements Store {
     if (lines.length) yield { text: lines.join('\n') + '\n', rows: lines.length };
   }
 
+  // --- asset catalog ---
+  async putAssets(assets: Asset[]): Promise<number> {
+    const put = this.stmt(SQL.putAsset);
+    return this.db.transaction(() => {
+      for (const a of assets) put.run(a.kind, a.id, a.name, a.qualifiedName, JSON.stringify(a.data));
+      return assets.length;
+    }).immediate();
+  }
+  async findAssetsByName(kind: AssetKind, name: string): Promise<Asset[]> {
+    return (this.stmt(SQL.findAssetsByName).all(kind, name) as Row[]).map(toAsset);
+  }
+  async getAsset(kind: AssetKind, id: number): Promise<Asset | undefined> {
+    const row = this.stmt(SQL.getAsset).get(kind, id) as Row | undefined;
+    return row && toAsset(row);
+  }
+  async listAssets(kind: AssetKind): Promise<Asset[]> {
+    return (this.stmt(SQL.listAssets).all(kind) as Row[]).map(toAsset);
+  }
+  async resolveAssetIds(kind: AssetKind, names: string[]): Promise<number[]> {
+    return this.stmt(SQL.resolveAssetIds).pluck().all(kind, JSON.stringify(names)) as number[];
+  }
+
   // --- jobs ---
   async insertJob(job: JobRecord): Promise<void> {
     this.stmt(SQL.insertJob).run(jobParams(job));
@@ -286,6 +309,13 @@ function toJob(r: Row): JobRecord {
   ];
   for (const [k, v] of optional) if (opt(v) !== undefined) (job as unknown as Record<string, unknown>)[k] = v;
   return job;
+}
+
+function toAsset(r: Row): Asset {
+  return {
+    kind: r.kind as AssetKind, id: r.id as number, name: r.name as string, qualifiedName: r.qualified_name as string,
+    data: JSON.parse(r.data as string),
+  };
 }
 
 function toUser(r: Row): ApiUser {

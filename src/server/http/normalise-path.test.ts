@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { normalisePath } from './normalise-path.js';
+
+describe('normalisePath', () => {
+  const cases: [string, string][] = [
+    ['/rest/../bulk/v1/x.json?a=b', '/bulk/v1/x.json?a=b'],
+    ['/rest/../bulk/v1/activities/export/create.json', '/bulk/v1/activities/export/create.json'],
+    ['/bulk/v1/activities/export/create.json', '/bulk/v1/activities/export/create.json'],
+    ['/bulk/v1/activities/export.json?status=Queued,Failed', '/bulk/v1/activities/export.json?status=Queued,Failed'],
+    ['//bulk//v1///x.json', '/bulk/v1/x.json'],
+    ['/./bulk/./v1/x.json', '/bulk/v1/x.json'],
+    ['/bulk/v1/.', '/bulk/v1'],
+    ['/../../bulk/v1/x.json', '/bulk/v1/x.json'],
+    ['/a/b/../../..', '/'],
+    ['/a/..', '/'],
+    ['/a/b/../c/./d/', '/a/c/d/'],
+    ['//', '/'],
+    ['/', '/'],
+    ['/a?x=../y&z=//w', '/a?x=../y&z=//w'],
+    ['/a/../b?x=../y', '/b?x=../y'],
+    ['/a/...', '/a/...'],
+    ['/a/..b/c', '/a/..b/c'],
+  ];
+  for (const [input, expected] of cases) test(`${input} -> ${expected}`, () => assert.equal(normalisePath(input), expected));
+});
