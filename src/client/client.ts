@@ -3,7 +3,7 @@
  * itself; imports nothing from the server.
  */
 import { nextChicagoDayStart } from '../domain/dates.js';
-import { ExportQuotaError, MarketoApiError, MarketoTransportError } from './errors.js';
+import { ExportQuotaError, MarketoApiError, MarketoTransportError, type MarketoError } from './errors.js';
 import { TokenProvider, type FetchLike } from './token-provider.js';
 import type { ActivityType, CreateExportRequest, ExportJob, ExportStatus } from './types.js';
 
@@ -142,28 +142,60 @@ export class MarketoClient {
     }
   }
 
-  /** A raw authenticated request (file downloads use it); retries 601/602 once with a fresh token. */
+  /**
+   * A raw authenticated request (file downloads use it). Network errors and HTTP 5xx are retried
+   * with backoff like API calls; a JSON error envelope in place of the file is never handed back
+   * as data: 601/602 get a fresh token, the retryable codes (606, 615, ...) are retried with
+   * backoff, any other code throws MarketoApiError.
+   * @example const res = await client.rawRequest('GET', `/bulk/v1/activities/export/${id}/file.json`, { Range: 'bytes=0-0' })
+   */
   async rawRequest(method: string, path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+    const retries = this.o.retry?.retries ?? 8;
+    let authRetries = 0;
     for (let attempt = 0; ; attempt++) {
       const token = await this.tokens.get();
-      let res: Response;
+      let failure: MarketoError;
+      let res: Response | undefined;
       try {
         res = await this.fetch(`${this.baseUrl}${path}`, { method, headers: { ...headers, Authorization: `Bearer ${token}` }, signal });
       } catch (err) {
-        throw new MarketoTransportError(`${method} ${path} failed: ${(err as Error).message}`, undefined, err);
+        if (signal?.aborted) throw err;
+        res = undefined;
+        failure = new MarketoTransportError(`${method} ${path} failed: ${(err as Error).message}`, undefined, err);
       }
-      const type = res.headers.get('content-type') ?? '';
-      if (attempt === 0 && type.includes('application/json')) {
-        // A JSON answer from file.json is an envelope error (601/602 are worth one retry).
-        const body = (await res.clone().json().catch(() => undefined)) as { errors?: { code: string }[] } | undefined;
-        const code = body?.errors?.[0]?.code;
-        if (code === '601' || code === '602') {
-          this.tokens.invalidate();
-          continue;
+      if (res) {
+        if (res.status >= 500) {
+          await res.body?.cancel().catch(() => undefined);
+          failure = new MarketoTransportError(`${method} ${path} answered HTTP ${res.status}`, res.status);
+        } else {
+          if (!(res.headers.get('content-type') ?? '').includes('application/json')) return res;
+          const body = (await res.clone().json().catch(() => undefined)) as
+            | { success?: boolean; errors?: { code: unknown; message?: string }[]; requestId?: string }
+            | undefined;
+          const e = body?.success === false ? body.errors?.[0] : undefined;
+          if (!e) return res;
+          const code = String(e.code);
+          if ((code === '601' || code === '602') && authRetries < 2) {
+            authRetries++;
+            this.tokens.invalidate();
+            attempt--;
+            continue;
+          }
+          failure = new MarketoApiError(code, e.message ?? `HTTP ${res.status}`, body?.requestId);
+          if (!RETRYABLE_CODES.has(code)) throw failure;
         }
       }
-      return res;
+      if (attempt >= retries) throw failure!;
+      await abortable(this.backoff(attempt, failure!.message), signal);
     }
+  }
+
+  /** Waits before retry `attempt + 1`: base x 2^attempt, capped, with +-25 % jitter. */
+  private backoff(attempt: number, reason: string): Promise<void> {
+    const base = this.o.retry?.baseDelayMs ?? 1000;
+    const delayMs = Math.min(base * 2 ** attempt, this.o.retry?.maxDelayMs ?? 60_000) * (0.75 + Math.random() * 0.5);
+    this.o.onRetry?.({ attempt: attempt + 1, delayMs, reason });
+    return this.sleep(delayMs);
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T[]> {
@@ -192,10 +224,7 @@ export class MarketoClient {
         if (!retryable || attempt >= retries) throw err;
         retryReason = (err as Error).message;
       }
-      const base = this.o.retry?.baseDelayMs ?? 1000;
-      const delayMs = Math.min(base * 2 ** attempt, this.o.retry?.maxDelayMs ?? 60_000) * (0.75 + Math.random() * 0.5);
-      this.o.onRetry?.({ attempt: attempt + 1, delayMs, reason: retryReason });
-      await this.sleep(delayMs);
+      await this.backoff(attempt, retryReason);
     }
   }
 

@@ -53,7 +53,11 @@ export async function downloadExport(client: MarketoClient, exportId: string, de
   while (have < fileSize || !(await exists(part))) {
     options.signal?.throwIfAborted();
     const res = await client.rawRequest('GET', path, have > 0 ? { Range: `bytes=${have}-` } : {}, options.signal);
-    if (res.status === 404) throw new MarketoTransportError(`export file ${exportId} is not available (expired, cancelled or not Completed)`, 404);
+    if (res.status === 404) {
+      // The window will be run again as a new job: bytes of this one must not be resumed into it.
+      await rm(part, { force: true });
+      throw new MarketoTransportError(`export file ${exportId} is not available (expired, cancelled or not Completed)`, 404);
+    }
     if (res.status !== 200 && res.status !== 206) throw new MarketoTransportError(`file download answered HTTP ${res.status}`, res.status);
     if (res.status === 200) {
       // A whole file (first request, or a server that ignored the Range): start from zero.
@@ -61,6 +65,7 @@ export async function downloadExport(client: MarketoClient, exportId: string, de
       hash = createHash('sha256');
     }
     const fh = await open(part, res.status === 206 ? 'a' : 'w');
+    let cause: unknown;
     try {
       if (!res.body) throw new MarketoTransportError('file download had no body');
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -71,11 +76,14 @@ export async function downloadExport(client: MarketoClient, exportId: string, de
       }
     } catch (err) {
       if (options.signal?.aborted) throw err;
-      if (++resumes > (options.maxResumes ?? 10)) {
-        throw new MarketoTransportError(`download of ${exportId} kept failing after ${resumes - 1} resumes`, undefined, err);
-      }
+      cause = err;
     } finally {
       await fh.close();
+    }
+    // A dropped connection, or a body that ended early without an error (a proxy closed it
+    // cleanly): resume by Range. Counting both keeps a server that always cuts short from looping forever.
+    if ((cause !== undefined || have < fileSize) && ++resumes > (options.maxResumes ?? 10)) {
+      throw new MarketoTransportError(`download of ${exportId} kept failing after ${resumes - 1} resumes`, undefined, cause);
     }
   }
   const checksum = `sha256:${hash.digest('hex')}`;

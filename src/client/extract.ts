@@ -4,7 +4,7 @@
  * resume, checksum verified), merged in order into one file with duplicate GUIDs dropped at the
  * seams, and a state file that lets a later run continue where this one stopped.
  */
-import { existsSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { appendFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MarketoClient } from './client.js';
@@ -62,7 +62,7 @@ export async function runExtraction(o: ExtractOptions): Promise<ExtractSummary> 
   const workDir = `${params.out}.parts`;
   mkdirSync(workDir, { recursive: true });
   const partFile = (i: number) => join(workDir, `window-${i}.${jobFormat.toLowerCase()}`);
-  prepareOut(params.out, state.outBytes);
+  prepareOut(params.out, state.outBytes, o.statePath);
   save();
 
   const failure = new AbortController();
@@ -172,6 +172,8 @@ export async function runExtraction(o: ExtractOptions): Promise<ExtractSummary> 
       try {
         return await client.enqueueExport(exportId);
       } catch (err) {
+        // An enqueue whose answer was lost (and was retried) finds its job already queued.
+        if (err instanceof MarketoApiError && err.code === '1029' && /already queued/i.test(err.message)) return client.exportStatus(exportId);
         if (!(err instanceof MarketoApiError && err.code === '1029' && /too many jobs/i.test(err.message))) throw err;
       }
       await sleep(delay, signal);
@@ -279,9 +281,15 @@ function initialState(o: ExtractOptions): ExtractState {
 }
 
 /** A fresh run starts an empty output; a resumed one cuts off whatever a killed merge left behind. */
-function prepareOut(out: string, outBytes: number): void {
-  if (outBytes === 0 || !existsSync(out)) writeFileSync(out, '');
-  else truncateSync(out, outBytes);
+function prepareOut(out: string, outBytes: number, statePath?: string): void {
+  if (outBytes === 0) return writeFileSync(out, '');
+  // Windows the state calls merged live only in `out`: without them the file cannot be continued
+  // (and truncating to a larger size would pad it with NUL bytes).
+  const have = existsSync(out) ? statSync(out).size : -1;
+  if (have < outBytes) {
+    throw new Error(`${out} ${have < 0 ? 'is missing' : `holds ${have} bytes`} but ${statePath ?? 'the state'} says ${outBytes} bytes were merged into it; restore the file or delete the state file to start over`);
+  }
+  truncateSync(out, outBytes);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');

@@ -72,12 +72,13 @@ const offOr = <T extends z.ZodTypeAny>(inner: T) =>
 const rateLimit = z
   .string()
   .regex(/^\d+\/\d+$/, "expected CALLS/SECONDS such as 100/20, or 'off'")
-  .describe('CALLS/SECONDS')
   .transform((v) => {
     const [calls, seconds] = v.split('/').map(Number) as [number, number];
     return { calls, seconds };
   })
-  .refine((r) => r.calls > 0 && r.seconds > 0, 'calls and seconds must be positive');
+  .refine((r) => r.calls > 0 && r.seconds > 0, 'calls and seconds must be positive')
+  // Last in the chain: offOr() reads the description of the schema it is given.
+  .describe('CALLS/SECONDS with both positive, such as 100/20');
 
 const schema = z
   .object({

@@ -115,9 +115,17 @@ function readAttributes(raw: unknown, clean: (s: string) => string): string | { 
     if (value === undefined || value === null) continue;
     if (typeof value === 'string') out[clean(name)] = clean(value);
     else if (typeof value === 'number' || typeof value === 'boolean') out[clean(name)] = value;
-    else out[clean(name)] = JSON.parse(clean(JSON.stringify(value)));
+    else out[clean(name)] = deepClean(JSON.parse(JSON.stringify(value)), clean);
   }
   return JSON.stringify(out);
+}
+
+// JSON.stringify escapes NUL as \u0000, so nested strings must be cleaned before, not after, it.
+function deepClean(v: unknown, clean: (s: string) => string): unknown {
+  if (typeof v === 'string') return clean(v);
+  if (Array.isArray(v)) return v.map((x) => deepClean(x, clean));
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k), deepClean(x, clean)]));
+  return v;
 }
 
 /**

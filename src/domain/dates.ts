@@ -21,7 +21,10 @@ export function parseMarketoDate(text: string): ParsedDate | undefined {
   const hour = Number(h), minute = Number(mi), second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not.
+  const midnight = new Date(Date.UTC(2000, 0, 1));
+  midnight.setUTCFullYear(year, month - 1, day);
+  let ms = midnight.getTime() + ((hour * 60 + minute) * 60 + second) * 1000;
   if (frac) ms += Math.floor(Number(`0.${frac}`) * 1000);
   if (zone && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;

@@ -26,6 +26,14 @@ export class InvalidRequest extends Error {
   }
 }
 
+/** A name that must be unique is taken (a custom activity type's apiName). */
+export class DuplicateName extends Error {
+  constructor(readonly value: string) {
+    super(`'${value}' already exists`);
+    this.name = 'DuplicateName';
+  }
+}
+
 export class JobNotFound extends Error {
   constructor(readonly exportId: string) {
     super(`Export job '${exportId}' not found`);

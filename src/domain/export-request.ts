@@ -138,8 +138,10 @@ export function describeSpan(ms: number): string {
   const days = Math.floor(ms / DAY_MS);
   const rest = ms - days * DAY_MS;
   const hours = Math.floor(rest / 3_600_000);
-  const seconds = Math.round((rest - hours * 3_600_000) / 1000);
-  return `${days} days ${hours} hours${seconds ? ` ${seconds} seconds` : ''}`;
+  const ms2 = rest - hours * 3_600_000;
+  const seconds = Math.floor(ms2 / 1000);
+  const millis = ms2 - seconds * 1000;
+  return `${days} days ${hours} hours${seconds ? ` ${seconds} seconds` : ''}${millis ? ` ${millis} ms` : ''}`;
 }
 
 function readIntList(raw: unknown, param: string): number[] | undefined {

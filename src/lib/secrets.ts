@@ -13,8 +13,14 @@ export function hashSecret(secret: string): string {
 /** Compares in constant time; a malformed stored hash never matches. */
 export function verifySecret(secret: string, stored: string): boolean {
   const [scheme, n, saltB64, keyB64] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !saltB64 || !keyB64) return false;
+  if (scheme !== 'scrypt' || !n || !/^\d+$/.test(n) || !saltB64 || !keyB64) return false;
   const expected = Buffer.from(keyB64, 'base64');
-  const actual = scryptSync(secret, Buffer.from(saltB64, 'base64'), expected.length, { N: Number(n) });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  // A key that decodes to (almost) nothing would make every secret match.
+  if (expected.length < 16) return false;
+  try {
+    const actual = scryptSync(secret, Buffer.from(saltB64, 'base64'), expected.length, { N: Number(n) });
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  } catch {
+    return false; // parameters scrypt refuses (N not a power of two, too large)
+  }
 }

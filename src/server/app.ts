@@ -18,6 +18,7 @@ import { marketo } from '../errors/catalog.js';
 import { newRequestId } from '../lib/ids.js';
 import { registerActivities } from './api/activities.js';
 import { registerAssets } from './api/assets.js';
+import { registerCustomActivities } from './api/custom-activities.js';
 import { registerBulkActivityExport } from './api/bulk-activity-export.js';
 import { registerIdentity } from './api/identity.js';
 import { registerStats } from './api/stats.js';
@@ -79,7 +80,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   registerIdentity(app, deps); // 8
   registerBulkActivityExport(app, deps);
-  registerActivities(app);
+  registerActivities(app, store);
+  registerCustomActivities(app, store, clock);
   registerAssets(app, store);
   registerStats(app, limits, clock);
 

@@ -6,6 +6,7 @@
  */
 import type { Activity } from '../domain/activity.js';
 import type { Asset, AssetKind } from '../domain/assets.js';
+import type { CustomActivityType } from '../domain/custom-activities.js';
 import type { ExportRequest } from '../domain/export-request.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
 
@@ -105,6 +106,23 @@ export interface Store {
    * @example for await (const chunk of store.exportLines(request)) out.write(chunk.text)
    */
   exportLines(request: ExportRequest): AsyncIterable<LineChunk>;
+
+  /** Which of these lead ids the instance knows. @example const known = await store.knownLeads([1001, 1002]) */
+  knownLeads(ids: number[]): Promise<Set<number>>;
+  /**
+   * Adds activities posted through the API, giving each the next marketoGUID; returns the GUIDs
+   * in order.
+   * @example const [guid] = await store.appendActivities([record])
+   */
+  appendActivities(records: Omit<Activity, 'marketoGUID'>[]): Promise<string[]>;
+  /**
+   * Adds a custom activity type with the next free id (from 100001); throws DuplicateName when the
+   * apiName is taken.
+   * @example await store.addCustomType((id) => validateCustomType(body, id, now))
+   */
+  addCustomType(build: (id: number) => CustomActivityType): Promise<CustomActivityType>;
+  /** @example const types = await store.listCustomTypes() */
+  listCustomTypes(): Promise<CustomActivityType[]>;
 
   // --- asset catalog ---
   /** Inserts or replaces assets (by kind and id). @example await store.putAssets(parsed.assets) */

@@ -5,10 +5,11 @@ import { ExportQuotaExceeded, InvalidRequest, JobNotFound } from '../../domain/e
 import { validateExportRequest } from '../../domain/export-request.js';
 import { parseStatusFilter, toJobView, type JobRecord } from '../../domain/job.js';
 import { fileExpired, listWindowStart, quotaResetsAt, quotaSpent, quotaWindowStart, statusExpired } from '../../domain/quota.js';
-import { marketo, PLAIN_TEXT } from '../../errors/catalog.js';
+import { PLAIN_TEXT } from '../../errors/catalog.js';
 import { newExportId } from '../../lib/ids.js';
 import type { AppDeps } from '../deps.js';
 import { json } from '../http/envelope.js';
+import { parseJsonBody } from '../http/json-body.js';
 import { parseRange } from '../http/range.js';
 
 const BASE = '/bulk/v1/activities/export';
@@ -120,19 +121,6 @@ export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps):
   };
   app.get(`${BASE}/:exportId/file.json`, { ...read, exposeHeadRoute: false }, file);
   app.head(`${BASE}/:exportId/file.json`, read, file);
-}
-
-/**
- * Create bodies are read as text and parsed here, so that bodies other routes ignore (empty JSON,
- * `_method=...` forms) never fail before the route decides.
- */
-function parseJsonBody(body: unknown): unknown {
-  if (typeof body !== 'string' || body.trim() === '') throw marketo.invalidJson();
-  try {
-    return JSON.parse(body);
-  } catch {
-    throw marketo.invalidJson();
-  }
 }
 
 function readBatchSize(raw: string | string[] | undefined): number {

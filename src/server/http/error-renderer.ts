@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  AlreadyQueued, ExportQuotaExceeded, InvalidRequest, InvalidTransition, JobNotFound, QueueFull,
+  AlreadyQueued, DuplicateName, ExportQuotaExceeded, InvalidRequest, InvalidTransition, JobNotFound, QueueFull,
 } from '../../domain/errors.js';
 import { marketo, MarketoApiFailure, PLAIN_TEXT } from '../../errors/catalog.js';
 
@@ -27,6 +27,7 @@ export function toMarketoFailure(err: unknown): MarketoApiFailure | undefined {
     return marketo.invalidData(err.message);
   }
   if (err instanceof JobNotFound) return marketo.jobNotFound(err.exportId);
+  if (err instanceof DuplicateName) return marketo.invalidData(`Invalid value: '${err.value}' already exists`);
   if (err instanceof InvalidTransition) return marketo.invalidData(err.message);
   if (err instanceof AlreadyQueued) return marketo.alreadyQueued();
   if (err instanceof QueueFull) return marketo.queueFull();

@@ -16,7 +16,7 @@ export type RangeOutcome =
   | { kind: 'partial'; start: number; end: number }
   | { kind: 'unsatisfiable' };
 
-const SINGLE = /^bytes=(\d*)-(\d*)$/;
+const SINGLE = /^bytes=(\d*)-(\d*)$/i; // range units are case-insensitive (RFC 9110)
 
 export function parseRange(header: string | undefined, size: number): RangeOutcome {
   if (header === undefined) return { kind: 'whole' };

@@ -64,4 +64,15 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX assets_by_name ON assets(kind, name);
   CREATE INDEX assets_by_qualified_name ON assets(kind, qualified_name);
   `,
+  `
+  -- Leads known to the instance (every imported activity's lead); custom activities need one.
+  CREATE TABLE leads (id INTEGER PRIMARY KEY);
+  INSERT OR IGNORE INTO leads (id) SELECT DISTINCT lead_id FROM activities;
+
+  CREATE TABLE custom_activity_types (
+    id INTEGER PRIMARY KEY,
+    api_name TEXT NOT NULL UNIQUE,
+    data TEXT NOT NULL                   -- the CustomActivityType, JSON
+  );
+  `,
 ];

@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Activity } from '../../domain/activity.js';
 import type { Asset, AssetKind } from '../../domain/assets.js';
-import { AlreadyQueued, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
+import { FIRST_CUSTOM_TYPE_ID, type CustomActivityType } from '../../domain/custom-activities.js';
+import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
 import type { ExportRequest } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
@@ -115,7 +116,10 @@ export class SqliteStore implements Store {
         }
       }
       flush(batch);
-      const inserted = this.db.transaction(() => this.db.prepare(SQL.copyStage).run().changes).immediate();
+      const inserted = this.db.transaction(() => {
+        this.db.prepare(SQL.copyStageLeads).run();
+        return this.db.prepare(SQL.copyStage).run().changes;
+      }).immediate();
       return { inserted, duplicates: seen - inserted };
     } finally {
       this.db.exec(SQL.dropStage);
@@ -158,6 +162,41 @@ export class SqliteStore implements Store {
       }
     }
     if (lines.length) yield { text: lines.join('\n') + '\n', rows: lines.length };
+  }
+
+  async knownLeads(ids: number[]): Promise<Set<number>> {
+    return new Set(this.stmt(SQL.knownLeads).pluck().all(JSON.stringify(ids)) as number[]);
+  }
+
+  async appendActivities(records: Omit<Activity, 'marketoGUID'>[]): Promise<string[]> {
+    return this.db.transaction(() => {
+      let guid = BigInt(this.stmt(SQL.maxMarketoGuid).pluck().safeIntegers(true).get() as bigint);
+      const insert = this.stmt(SQL.insertActivity);
+      return records.map((a) => {
+        guid++;
+        insert.run(guid, a.leadId, a.activityDate / 1000, a.activityTypeId, a.campaignId, a.primaryAttributeValueId,
+          a.primaryAttributeValue, a.attributes, a.actionResult);
+        return guid.toString();
+      });
+    }).immediate();
+  }
+
+  async addCustomType(build: (id: number) => CustomActivityType): Promise<CustomActivityType> {
+    return this.db.transaction(() => {
+      const max = this.stmt(SQL.maxCustomTypeId).pluck().get() as number | null;
+      const type = build(Math.max(max ?? 0, FIRST_CUSTOM_TYPE_ID - 1) + 1);
+      try {
+        this.stmt(SQL.insertCustomType).run(type.id, type.apiName, JSON.stringify(type));
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateName(type.apiName);
+        throw err;
+      }
+      return type;
+    }).immediate();
+  }
+
+  async listCustomTypes(): Promise<CustomActivityType[]> {
+    return (this.stmt(SQL.listCustomTypes).pluck().all() as string[]).map((d) => JSON.parse(d));
   }
 
   // --- asset catalog ---

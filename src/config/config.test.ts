@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, defaultConfig, envName, loadServeConfig } from './config.js';
+
+describe('loadServeConfig', () => {
+  test('defaults, as interfaces.md lists them', () => {
+    assert.deepEqual(loadServeConfig({}, {}), {
+      host: '127.0.0.1', port: 3000, dataDir: './tidemark-data', demo: false, maxProcessing: 2, maxQueued: 10,
+      dailyQuotaMb: 500, fileRetentionDays: 7, rateLimit: { calls: 100, seconds: 20 }, maxConcurrentRequests: 10,
+      dailyCallQuota: 50000, strict: false, logLevel: 'info', tokenTtlSeconds: 3600, statusRetentionDays: 30, listWindowDays: 7,
+    });
+  });
+  test('defaultConfig applies overrides on the defaults', () => {
+    const c = defaultConfig({ port: 0, maxQueued: 3 });
+    assert.equal(c.port, 0);
+    assert.equal(c.maxQueued, 3);
+    assert.equal(c.maxProcessing, 2);
+  });
+  test('env names', () => {
+    assert.equal(envName('daily-quota-mb'), 'TIDEMARK_DAILY_QUOTA_MB');
+    assert.equal(envName('port'), 'TIDEMARK_PORT');
+  });
+  test('TIDEMARK_ variables are read', () => {
+    const c = loadServeConfig({}, { TIDEMARK_PORT: '8080', TIDEMARK_DAILY_QUOTA_MB: '0', TIDEMARK_RATE_LIMIT: '50/10', TIDEMARK_DEMO: 'true' });
+    assert.equal(c.port, 8080);
+    assert.equal(c.dailyQuotaMb, 0);
+    assert.deepEqual(c.rateLimit, { calls: 50, seconds: 10 });
+    assert.equal(c.demo, true);
+  });
+  test('a flag beats its variable, in kebab or camel case', () => {
+    const env = { TIDEMARK_PORT: '8080', TIDEMARK_MAX_QUEUED: '20', TIDEMARK_HOST: '0.0.0.0' };
+    const c = loadServeConfig({ port: '9090', maxQueued: '5', host: '::1' }, env);
+    assert.equal(c.port, 9090);
+    assert.equal(c.maxQueued, 5);
+    assert.equal(c.host, '::1');
+    assert.equal(loadServeConfig({ 'max-queued': '6' }, env).maxQueued, 6);
+  });
+  test('DATABASE_URL is read as-is; TIDEMARK_DATABASE_URL and the flag win over it', () => {
+    assert.equal(loadServeConfig({}, {}).databaseUrl, undefined);
+    assert.equal(loadServeConfig({}, { DATABASE_URL: 'postgres://u@db/x' }).databaseUrl, 'postgres://u@db/x');
+    assert.equal(loadServeConfig({}, { DATABASE_URL: 'postgres://a/x', TIDEMARK_DATABASE_URL: 'postgresql://b/y' }).databaseUrl, 'postgresql://b/y');
+    assert.equal(loadServeConfig({ databaseUrl: 'postgres://c/z' }, { DATABASE_URL: 'postgres://a/x' }).databaseUrl, 'postgres://c/z');
+  });
+  test("'off' disables the rate limit and the concurrency limit, any case", () => {
+    const c = loadServeConfig({ rateLimit: 'off', maxConcurrentRequests: 'OFF' }, {});
+    assert.equal(c.rateLimit, undefined);
+    assert.equal(c.maxConcurrentRequests, undefined);
+    assert.ok(!('rateLimit' in c) && !('maxConcurrentRequests' in c));
+    assert.equal(loadServeConfig({}, { TIDEMARK_RATE_LIMIT: 'Off' }).rateLimit, undefined);
+  });
+  test('numbers for the limits', () => {
+    const c = loadServeConfig({ maxConcurrentRequests: '3', dailyCallQuota: '0', fileRetentionDays: '0.5', strict: true, logLevel: 'silent' }, {});
+    assert.equal(c.maxConcurrentRequests, 3);
+    assert.equal(c.dailyCallQuota, 0);
+    assert.equal(c.fileRetentionDays, 0.5);
+    assert.equal(c.strict, true);
+    assert.equal(c.logLevel, 'silent');
+  });
+
+  const bad: [string, Record<string, unknown>, Record<string, string>, string][] = [
+    ['port not a number', { port: 'http' }, {}, 'port'],
+    ['port out of range', { port: '70000' }, {}, 'port'],
+    ['port from the environment', {}, { TIDEMARK_PORT: '-1' }, 'port'],
+    ['max-processing 0', { maxProcessing: '0' }, {}, 'max-processing'],
+    ['max-queued a fraction', { maxQueued: '2.5' }, {}, 'max-queued'],
+    ['daily-quota-mb negative', { dailyQuotaMb: '-5' }, {}, 'daily-quota-mb'],
+    ['file-retention-days 0', { fileRetentionDays: '0' }, {}, 'file-retention-days'],
+    ['rate-limit without seconds', { rateLimit: '100' }, {}, 'rate-limit'],
+    ['rate-limit with zero calls', { rateLimit: '0/20' }, {}, 'rate-limit'],
+    ['rate-limit words', { rateLimit: 'lots' }, {}, 'rate-limit'],
+    ['max-concurrent-requests 0', { maxConcurrentRequests: '0' }, {}, 'max-concurrent-requests'],
+    ['max-concurrent-requests words', { maxConcurrentRequests: 'many' }, {}, 'max-concurrent-requests'],
+    ['daily-call-quota words', { dailyCallQuota: 'x' }, {}, 'daily-call-quota'],
+    ['database-url not postgres', { databaseUrl: 'mysql://db/x' }, {}, 'database-url'],
+    ['DATABASE_URL not postgres', {}, { DATABASE_URL: 'sqlite:///tmp/x' }, 'database-url'],
+    ['log-level unknown', { logLevel: 'loud' }, {}, 'log-level'],
+    ['host empty', { host: '' }, {}, 'host'],
+    ['max-queued below max-processing', { maxProcessing: '5', maxQueued: '4' }, {}, 'max-queued'],
+    ['max-queued below max-processing from the environment', {}, { TIDEMARK_MAX_PROCESSING: '11' }, 'max-queued'],
+  ];
+  for (const [label, flags, env, flag] of bad) {
+    test(`rejects ${label}, naming --${flag}`, () => {
+      assert.throws(() => loadServeConfig(flags, env), (err: unknown) => {
+        assert.ok(err instanceof ConfigError, String(err));
+        assert.ok(err.message.startsWith(`invalid --${flag} (${envName(flag)}=`), err.message);
+        return true;
+      });
+    });
+  }
+  test('max-queued equal to max-processing is fine', () => {
+    assert.equal(loadServeConfig({ maxProcessing: '4', maxQueued: '4' }, {}).maxQueued, 4);
+  });
+});

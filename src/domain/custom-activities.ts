@@ -1,0 +1,116 @@
+/**
+ * Custom activity types and the records posted to `activities/external.json`. Pure: validation
+ * and the mapping of posted attributes onto the type's display names.
+ */
+import type { Activity } from './activity.js';
+import type { ActivityType, AttributeDef } from './activity-types.js';
+import { formatMarketoDate, parseMarketoDate } from './dates.js';
+import { InvalidRequest } from './errors.js';
+
+export const MAX_CUSTOM_RECORDS = 300;
+export const MAX_CUSTOM_ATTRIBUTES = 20;
+export const FIRST_CUSTOM_TYPE_ID = 100001;
+
+export interface CustomAttribute extends AttributeDef {
+  apiName: string;
+  description?: string;
+}
+
+export interface CustomActivityType {
+  id: number;
+  apiName: string;
+  name: string;
+  description: string;
+  primaryAttribute: CustomAttribute;
+  attributes: CustomAttribute[];
+  createdAt: number;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,49}$/;
+const DATA_TYPES = ['string', 'text', 'integer', 'float', 'boolean', 'date', 'datetime', 'email', 'url', 'phone', 'currency', 'percent', 'score'];
+
+/** Validates `POST /rest/v1/activities/external/type.json` (plus an optional `attributes` array). */
+export function validateCustomType(body: unknown, id: number, now: number): CustomActivityType {
+  if (!isObj(body)) throw InvalidRequest.rule('body', 'the request body must be a JSON object');
+  for (const key of ['apiName', 'name', 'primaryAttributeApiName', 'primaryAttributeName']) {
+    if (body[key] === undefined || body[key] === null || body[key] === '') throw InvalidRequest.missing(key);
+    if (!text(body[key])) throw InvalidRequest.rule(key, 'must be a non-empty string');
+  }
+  if (!API_NAME.test(body.apiName as string)) throw InvalidRequest.rule('apiName', 'must start with a letter and hold only letters, digits and _');
+  const attributes = readAttributes(body.attributes);
+  return {
+    id,
+    apiName: body.apiName as string,
+    name: body.name as string,
+    description: typeof body.description === 'string' ? body.description : '',
+    primaryAttribute: {
+      apiName: body.primaryAttributeApiName as string,
+      name: body.primaryAttributeName as string,
+      dataType: 'string',
+      ...(typeof body.primaryAttributeDescription === 'string' ? { description: body.primaryAttributeDescription } : {}),
+    },
+    attributes,
+    createdAt: now,
+  };
+}
+
+function readAttributes(raw: unknown): CustomAttribute[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw InvalidRequest.rule('attributes', 'must be an array of {apiName, name, dataType}');
+  if (raw.length > MAX_CUSTOM_ATTRIBUTES) throw InvalidRequest.rule('attributes', `at most ${MAX_CUSTOM_ATTRIBUTES} attributes are allowed`);
+  return raw.map((a, i) => {
+    if (!isObj(a) || !text(a.apiName) || !text(a.name)) throw InvalidRequest.rule(`attributes[${i}]`, 'needs apiName and name');
+    const dataType = a.dataType ?? 'string';
+    if (typeof dataType !== 'string' || !DATA_TYPES.includes(dataType)) throw InvalidRequest.rule(`attributes[${i}].dataType`, `must be one of ${DATA_TYPES.join(', ')}`);
+    return { apiName: a.apiName, name: a.name, dataType, ...(typeof a.description === 'string' ? { description: a.description } : {}) };
+  });
+}
+
+/** The type as `types.json` and `external/types.json` show it. */
+export function customTypeView(t: CustomActivityType): ActivityType & { apiName: string; status: string; createdAt: string; updatedAt: string } {
+  const at = formatMarketoDate(t.createdAt);
+  return {
+    id: t.id, apiName: t.apiName, name: t.name, description: t.description, primaryAttribute: t.primaryAttribute,
+    attributes: t.attributes, status: 'approved', createdAt: at, updatedAt: at,
+  };
+}
+
+export type RecordOutcome = { ok: true; activity: Omit<Activity, 'marketoGUID'> } | { ok: false; code: string; message: string };
+
+/**
+ * One posted record. Lead existence is checked by the caller; this checks shape, type and
+ * attributes, and maps attributes (by `apiName` or `name`) to the type's display names.
+ */
+export function readCustomRecord(raw: unknown, types: ReadonlyMap<number, CustomActivityType>): RecordOutcome {
+  if (!isObj(raw)) return { ok: false, code: '1003', message: 'Record must be a JSON object' };
+  for (const key of ['leadId', 'activityDate', 'activityTypeId', 'primaryAttributeValue']) {
+    if (raw[key] === undefined || raw[key] === null || raw[key] === '') return { ok: false, code: '1002', message: `Missing value for required parameter '${key}'` };
+  }
+  if (typeof raw.leadId !== 'number' || !Number.isSafeInteger(raw.leadId) || raw.leadId <= 0) return { ok: false, code: '1003', message: "Invalid value for 'leadId'" };
+  const date = typeof raw.activityDate === 'string' ? parseMarketoDate(raw.activityDate) : undefined;
+  if (!date) return { ok: false, code: '1001', message: `Invalid value '${String(raw.activityDate)}'. Required of type 'datetime'` };
+  const type = typeof raw.activityTypeId === 'number' ? types.get(raw.activityTypeId) : undefined;
+  if (!type) return { ok: false, code: '1003', message: `Activity type '${String(raw.activityTypeId)}' not found` };
+  const attrs: Record<string, unknown> = {};
+  const list = raw.attributes ?? [];
+  if (!Array.isArray(list)) return { ok: false, code: '1003', message: "Invalid value for 'attributes'" };
+  for (const a of list) {
+    const key = isObj(a) ? (a.apiName ?? a.name) : undefined;
+    const def = type.attributes.find((d) => d.apiName === key || d.name === key);
+    if (!def) return { ok: false, code: '1006', message: `Field '${String(key)}' not found` };
+    const value = (a as Record<string, unknown>).value;
+    if (value !== undefined && value !== null) attrs[def.name] = value;
+  }
+  const attributes = JSON.stringify(attrs);
+  if (Buffer.byteLength(attributes) > 65_536) return { ok: false, code: '1049', message: 'Attribute payload exceeds 65536 bytes' };
+  return {
+    ok: true,
+    activity: {
+      leadId: raw.leadId, activityDate: Math.floor(date.ms / 1000) * 1000, activityTypeId: type.id, campaignId: null,
+      primaryAttributeValueId: null, primaryAttributeValue: String(raw.primaryAttributeValue).replaceAll('\0', ''),
+      attributes, actionResult: 'succeeded',
+    },
+  };
+}

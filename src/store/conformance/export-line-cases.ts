@@ -1,0 +1,115 @@
+/**
+ * Conformance cases: the engine's line builder (`exportLines`) must equal the TypeScript oracle
+ * (`formatRow` over `exportRows`) byte for byte, for every format and field choice.
+ */
+import assert from 'node:assert/strict';
+import type { Activity } from '../../domain/activity.js';
+import { DEFAULT_FIELDS, EXPORT_FIELDS, EXPORT_FORMATS, type ExportField, type ExportFilter } from '../../domain/export-request.js';
+import { formatRow } from '../../export/format.js';
+import type { Store } from '../store.js';
+import { activity, collect, EVERYTHING, randomActivities, request, SECOND, T0, trickyActivities } from './fixtures.js';
+import type { StoreCase } from './user-activity-cases.js';
+
+const FIELD_SETS: [string, readonly ExportField[]][] = [
+  ['default fields', DEFAULT_FIELDS],
+  ['every field, custom order with actionResult', ['actionResult', 'attributes', 'primaryAttributeValue', 'activityDate', 'marketoGUID',
+    'campaignId', 'leadId', 'primaryAttributeValueId', 'activityTypeId']],
+  ['single field marketoGUID', ['marketoGUID']],
+];
+
+/** Compares engine and oracle for one request; returns the row count so callers can check it too. */
+async function compare(store: Store, filter: ExportFilter, fields: readonly ExportField[], format: (typeof EXPORT_FORMATS)[number], label: string): Promise<number> {
+  const rows = await collect(store.exportRows(filter));
+  const expected = rows.map((a) => formatRow(a, fields, format)).join('');
+  const chunks = await collect(store.exportLines(request(filter, fields, format)));
+  const actual = chunks.map((c) => c.text).join('');
+  const engineRows = chunks.reduce((n, c) => n + c.rows, 0);
+  for (const c of chunks) {
+    assert.ok(c.rows > 0 && c.text.endsWith('\n'), `${label}: every chunk holds whole LF-terminated lines`);
+  }
+  if (actual !== expected) assert.fail(`${label}: engine and oracle differ\n${firstDifference(actual, expected)}`);
+  assert.equal(engineRows, rows.length, `${label}: row counts`);
+  return rows.length;
+}
+
+/** The lines around the first differing byte, so a failure shows the value that broke. */
+function firstDifference(actual: string, expected: string): string {
+  let i = 0;
+  while (i < actual.length && actual[i] === expected[i]) i++;
+  const from = Math.max(0, actual.lastIndexOf('\n', i - 1) + 1);
+  const show = (s: string): string => JSON.stringify(s.slice(from, s.indexOf('\n', i) === -1 ? undefined : s.indexOf('\n', i) + 1).slice(0, 600));
+  return `at offset ${i}\n  engine: ${show(actual)}\n  oracle: ${show(expected)}`;
+}
+
+async function compareAll(store: Store, filter: ExportFilter, expectedRows: number): Promise<void> {
+  for (const format of EXPORT_FORMATS) {
+    for (const [name, fields] of FIELD_SETS) {
+      assert.equal(await compare(store, filter, fields, format, `${format}, ${name}`), expectedRows, `${format}, ${name}`);
+    }
+  }
+}
+
+export const exportLineCases: Record<string, StoreCase> = {
+  'exportLines equals the oracle on the tricky data set, every format and field set': async (store) => {
+    const data = trickyActivities();
+    await store.importActivities(data);
+    await compareAll(store, EVERYTHING, data.length);
+  },
+  'exportLines equals the oracle for each field alone': async (store) => {
+    const data = trickyActivities();
+    await store.importActivities(data);
+    for (const format of EXPORT_FORMATS) {
+      for (const field of EXPORT_FIELDS) await compare(store, EVERYTHING, [field], format, `${format}, ${field}`);
+    }
+  },
+  'exportLines writes the values the file format promises': async (store) => {
+    await store.importActivities([
+      activity({ marketoGUID: '100', activityDate: T0 + SECOND, campaignId: null, primaryAttributeValueId: null, primaryAttributeValue: null,
+        attributes: '{}', actionResult: null }),
+      activity({ marketoGUID: '99', activityDate: T0 + SECOND, primaryAttributeValue: 'a,"b"\r\nc', attributes: '{"k":"v w"}' }),
+      activity({ marketoGUID: '9223372036854775807', activityDate: T0, primaryAttributeValue: '' }),
+    ]);
+    const text = async (format: (typeof EXPORT_FORMATS)[number], fields: ExportField[]): Promise<string> =>
+      (await collect(store.exportLines(request(EVERYTHING, fields, format)))).map((c) => c.text).join('');
+    assert.equal(await text('CSV', ['marketoGUID', 'primaryAttributeValue', 'campaignId', 'attributes', 'actionResult']),
+      '9223372036854775807,,8497,"{""Old Status"":""Not in Program"",""Success"":false}",succeeded\n' +
+      '99,"a,""b""\r\nc",8497,"{""k"":""v w""}",succeeded\n' +
+      '100,null,null,{},null\n');
+    assert.equal(await text('SSV', ['activityDate', 'attributes']),
+      '2026-01-15T00:00:00Z "{""Old Status"":""Not in Program"",""Success"":false}"\n2026-01-15T00:00:01Z "{""k"":""v w""}"\n2026-01-15T00:00:01Z {}\n');
+    assert.equal(await text('TSV', ['marketoGUID']), '9223372036854775807\n99\n100\n');
+  },
+  'exportLines equals the oracle with each filter': async (store) => {
+    const data = trickyActivities().map((a, i) => ({ ...a, activityTypeId: [24, 25, 104][i % 3]!, primaryAttributeValueId: i % 5 }));
+    await store.importActivities(data);
+    const filters: ExportFilter[] = [
+      { startMs: T0, endMs: T0 + 30 * SECOND },
+      { startMs: T0 + 1, endMs: T0 + 30 * SECOND - 1 },
+      { ...EVERYTHING, activityTypeIds: [24, 25] },
+      { ...EVERYTHING, activityTypeIds: [24, 25], primaryAttributeValueIds: [1, 3] },
+      { ...EVERYTHING, activityTypeIds: [104], primaryAttributeValues: ['Webinar, Q1', '', 'The "Big" Event', 'null', 'MembershipTest1'] },
+      { ...EVERYTHING, activityTypeIds: [104], primaryAttributeValues: ['Webinar, Q1'], resolvedPrimaryAttributeValueIds: [2, 4] },
+      { startMs: T0 + 2 * SECOND, endMs: T0 + 3 * SECOND },
+    ];
+    let total = 0;
+    for (const [i, filter] of filters.entries()) {
+      for (const format of EXPORT_FORMATS) total += await compare(store, filter, DEFAULT_FIELDS, format, `filter ${i}, ${format}`);
+    }
+    assert.ok(total > 0, 'the filters selected something');
+  },
+  'exportLines of an empty selection yields no lines': async (store) => {
+    await store.importActivities([activity({ activityDate: T0 })]);
+    assert.deepEqual(await collect(store.exportLines(request({ startMs: T0 + SECOND, endMs: T0 + 2 * SECOND }))), []);
+    assert.equal(await compare(store, { startMs: T0 + SECOND, endMs: T0 + 2 * SECOND }, DEFAULT_FIELDS, 'CSV', 'empty'), 0);
+  },
+  'exportLines equals the oracle on 20,000 generated activities': async (store) => {
+    const data: Activity[] = randomActivities(20_000, 20260115);
+    assert.deepEqual(await store.importActivities(data), { inserted: 20_000, duplicates: 0 });
+    await compareAll(store, EVERYTHING, 20_000);
+    // A window inside the data: bounds fall among rows that share a second.
+    const inner = { startMs: T0 + 100 * SECOND, endMs: T0 + 400 * SECOND + 500 };
+    const expected = data.filter((a) => a.activityDate >= T0 + 100 * SECOND && a.activityDate <= T0 + 400 * SECOND).length;
+    assert.ok(expected > 1_000);
+    for (const format of EXPORT_FORMATS) assert.equal(await compare(store, inner, DEFAULT_FIELDS, format, `inner window, ${format}`), expected);
+  },
+};

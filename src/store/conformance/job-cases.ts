@@ -1,0 +1,218 @@
+/** Conformance cases: the job table and its state machine. */
+import assert from 'node:assert/strict';
+import { AlreadyQueued, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
+import type { JobRecord, JobStatus } from '../../domain/job.js';
+import type { Store } from '../store.js';
+import { job, T0 } from './fixtures.js';
+import type { StoreCase } from './user-activity-cases.js';
+
+const DAY = 86_400_000;
+
+async function insert(store: Store, ...jobs: JobRecord[]): Promise<void> {
+  for (const j of jobs) await store.insertJob(j);
+}
+const statusOf = async (store: Store, id: string): Promise<JobStatus | undefined> => (await store.getJob(id))?.status;
+
+/** A job in `status` with the timestamps that status implies. */
+function at(id: string, status: JobStatus, over: Partial<JobRecord> = {}): JobRecord {
+  const times: Partial<JobRecord> = {
+    Created: {}, Queued: { queuedAt: T0 + 10 }, Processing: { queuedAt: T0 + 10, startedAt: T0 + 20 },
+    Completed: { queuedAt: T0 + 10, startedAt: T0 + 20, finishedAt: T0 + 30, numberOfRecords: 2, fileSize: 100, fileChecksum: 'sha256:00' },
+    Failed: { queuedAt: T0 + 10, startedAt: T0 + 20, finishedAt: T0 + 30, errorMsg: 'boom' },
+    Cancelled: { queuedAt: T0 + 10, finishedAt: T0 + 30 },
+  }[status];
+  return job(id, { status, ...times, ...over });
+}
+
+export const jobCases: Record<string, StoreCase> = {
+  'insertJob and getJob round-trip every field': async (store) => {
+    const full = at('j-1', 'Completed', { owner: 'c-9', format: 'SSV' });
+    full.request = { ...full.request, format: 'SSV', fields: ['actionResult', 'leadId'], columnHeaderNames: { leadId: 'Lead, "ID"' },
+      filter: { startMs: T0 + 500, endMs: T0 + DAY, activityTypeIds: [24, 25], primaryAttributeValues: ['Ünï', ''] } };
+    const bare = job('j-2');
+    await insert(store, full, bare);
+    assert.deepEqual(await store.getJob('j-1'), full);
+    assert.deepEqual(await store.getJob('j-2'), bare);
+    assert.equal(await store.getJob('j-3'), undefined);
+  },
+  "listJobs: the owner's jobs, newest first, since createdSince": async (store) => {
+    await insert(store, job('a1', { createdAt: T0 }), job('a2', { createdAt: T0 + 2 }), job('a3', { createdAt: T0 + 1 }),
+      job('b1', { owner: 'client-b', createdAt: T0 + 3 }), job('a0', { createdAt: T0 - 8 * DAY }));
+    const ids = async (q: Partial<Parameters<Store['listJobs']>[0]>): Promise<string[]> =>
+      (await store.listJobs({ owner: 'client-a', createdSince: T0 - 7 * DAY, offset: 0, limit: 300, ...q })).map((j) => j.exportId);
+    assert.deepEqual(await ids({}), ['a2', 'a3', 'a1']);
+    assert.deepEqual(await ids({ createdSince: T0 + 1 }), ['a2', 'a3'], 'createdSince is inclusive');
+    assert.deepEqual(await ids({ createdSince: T0 - 9 * DAY }), ['a2', 'a3', 'a1', 'a0']);
+    assert.deepEqual(await ids({ offset: 1, limit: 1 }), ['a3']);
+    assert.deepEqual(await ids({ offset: 2, limit: 5 }), ['a1']);
+    assert.deepEqual(await ids({ offset: 3 }), []);
+    assert.deepEqual(await ids({ owner: 'client-b' }), ['b1']);
+    assert.deepEqual(await ids({ owner: 'client-c' }), []);
+  },
+  'listJobs filters by status': async (store) => {
+    await insert(store, at('q', 'Queued', { createdAt: T0 + 1 }), at('c', 'Completed', { createdAt: T0 + 2 }),
+      at('x', 'Cancelled', { createdAt: T0 + 3 }), at('p', 'Processing', { createdAt: T0 + 4 }));
+    const ids = async (statuses: JobStatus[]): Promise<string[]> =>
+      (await store.listJobs({ owner: 'client-a', createdSince: 0, offset: 0, limit: 300, statuses })).map((j) => j.exportId);
+    assert.deepEqual(await ids(['Queued', 'Processing']), ['p', 'q']);
+    assert.deepEqual(await ids(['Cancelled']), ['x']);
+    assert.deepEqual(await ids(['Failed']), []);
+  },
+  'enqueueJob moves Created to Queued with queuedAt': async (store) => {
+    await insert(store, job('j'));
+    const queued = await store.enqueueJob('j', T0 + 5_000, 10);
+    assert.deepEqual(queued, { ...job('j'), status: 'Queued', queuedAt: T0 + 5_000 });
+    assert.deepEqual(await store.getJob('j'), queued);
+  },
+  'enqueueJob refuses Queued and Processing jobs with AlreadyQueued': async (store) => {
+    await insert(store, at('q', 'Queued'), at('p', 'Processing'));
+    for (const id of ['q', 'p']) await assert.rejects(store.enqueueJob(id, T0, 10), AlreadyQueued);
+    assert.deepEqual(await store.getJob('q'), at('q', 'Queued'));
+  },
+  'enqueueJob refuses finished jobs with InvalidTransition naming the status': async (store) => {
+    for (const status of ['Completed', 'Failed', 'Cancelled'] as const) {
+      await insert(store, at(status, status));
+      await assert.rejects(store.enqueueJob(status, T0, 10), (err: unknown) => {
+        assert.ok(err instanceof InvalidTransition);
+        assert.equal(err.status, status);
+        assert.equal(err.action, 'enqueue');
+        return true;
+      });
+      assert.equal(await statusOf(store, status), status);
+    }
+  },
+  'enqueueJob throws QueueFull at maxQueued, counting Queued and Processing of every owner': async (store) => {
+    await insert(store, at('q', 'Queued'), at('p', 'Processing', { owner: 'client-b' }), at('done', 'Completed'), job('new'), job('new2'));
+    await assert.rejects(store.enqueueJob('new', T0, 2), QueueFull);
+    assert.equal(await statusOf(store, 'new'), 'Created');
+    assert.equal((await store.enqueueJob('new', T0, 3)).status, 'Queued');
+    await assert.rejects(store.enqueueJob('new2', T0, 3), QueueFull);
+  },
+  'enqueueJob of an unknown job throws JobNotFound': async (store) => {
+    await assert.rejects(store.enqueueJob('nope', T0, 10), (err: unknown) => err instanceof JobNotFound && err.exportId === 'nope');
+  },
+  'cancelJob cancels Created, Queued and Processing jobs': async (store) => {
+    for (const status of ['Created', 'Queued', 'Processing'] as const) {
+      await insert(store, at(status, status));
+      const cancelled = await store.cancelJob(status, T0 + 99);
+      assert.equal(cancelled.status, 'Cancelled');
+      assert.equal(cancelled.finishedAt, T0 + 99);
+      assert.equal(cancelled.queuedAt, at(status, status).queuedAt);
+      assert.deepEqual(await store.getJob(status), cancelled);
+    }
+  },
+  'cancelJob returns a Cancelled job unchanged': async (store) => {
+    await insert(store, at('x', 'Cancelled'));
+    assert.deepEqual(await store.cancelJob('x', T0 + DAY), at('x', 'Cancelled'));
+    assert.deepEqual(await store.getJob('x'), at('x', 'Cancelled'));
+  },
+  'cancelJob refuses Completed and Failed jobs; unknown jobs are JobNotFound': async (store) => {
+    for (const status of ['Completed', 'Failed'] as const) {
+      await insert(store, at(status, status));
+      await assert.rejects(store.cancelJob(status, T0), (err: unknown) => err instanceof InvalidTransition && err.status === status && err.action === 'cancel');
+      assert.deepEqual(await store.getJob(status), at(status, status));
+    }
+    await assert.rejects(store.cancelJob('nope', T0), JobNotFound);
+  },
+  'claimNextJob takes Queued jobs FIFO by queuedAt, within maxProcessing': async (store) => {
+    await insert(store, job('late', { createdAt: T0 }), job('early', { createdAt: T0 + 1 }), job('middle', { createdAt: T0 + 2 }));
+    await store.enqueueJob('early', T0 + 100, 10);
+    await store.enqueueJob('middle', T0 + 200, 10);
+    await store.enqueueJob('late', T0 + 300, 10);
+    const first = await store.claimNextJob(T0 + 1_000, 2);
+    assert.deepEqual(first, { ...job('early', { createdAt: T0 + 1 }), status: 'Processing', queuedAt: T0 + 100, startedAt: T0 + 1_000 });
+    assert.equal((await store.claimNextJob(T0 + 1_001, 2))?.exportId, 'middle');
+    assert.equal(await store.claimNextJob(T0 + 1_002, 2), undefined, 'two already Processing');
+    assert.equal(await statusOf(store, 'late'), 'Queued');
+    await store.transitionJob('early', 'Processing', { status: 'Completed', finishedAt: T0 + 2_000, numberOfRecords: 0, fileSize: 10 });
+    assert.equal((await store.claimNextJob(T0 + 2_001, 2))?.exportId, 'late');
+    assert.equal(await store.claimNextJob(T0 + 2_002, 5), undefined, 'nothing Queued');
+  },
+  'claimNextJob returns undefined on an empty table and ignores Created jobs': async (store) => {
+    assert.equal(await store.claimNextJob(T0, 2), undefined);
+    await insert(store, job('c'));
+    assert.equal(await store.claimNextJob(T0, 2), undefined);
+    assert.equal(await statusOf(store, 'c'), 'Created');
+  },
+  'transitionJob is a compare-and-set on the status': async (store) => {
+    await insert(store, at('p', 'Processing'));
+    const patch = { status: 'Completed', finishedAt: T0 + 50, numberOfRecords: 7, fileSize: 1234, fileChecksum: 'sha256:ab' } as const;
+    assert.equal(await store.transitionJob('p', 'Queued', patch), undefined, 'wrong from-status');
+    assert.equal(await statusOf(store, 'p'), 'Processing');
+    const done = await store.transitionJob('p', 'Processing', patch);
+    assert.deepEqual(done, { ...at('p', 'Processing'), ...patch });
+    assert.equal(await store.transitionJob('p', 'Processing', { status: 'Failed', errorMsg: 'late' }), undefined, 'already moved on');
+    assert.deepEqual(await store.getJob('p'), done);
+    assert.equal(await store.transitionJob('nope', 'Processing', patch), undefined);
+  },
+  'transitionJob loses to a cancel that came first': async (store) => {
+    await insert(store, at('p', 'Processing'));
+    await store.cancelJob('p', T0 + 40);
+    assert.equal(await store.transitionJob('p', 'Processing', { status: 'Completed', finishedAt: T0 + 50 }), undefined);
+    assert.equal(await statusOf(store, 'p'), 'Cancelled');
+  },
+  'requeueProcessing puts every Processing job back, keeping queuedAt': async (store) => {
+    await insert(store, at('p1', 'Processing'), at('p2', 'Processing', { queuedAt: T0 + 11 }), at('q', 'Queued'), at('c', 'Completed'));
+    assert.equal(await store.requeueProcessing(), 2);
+    const p2 = await store.getJob('p2');
+    assert.equal(p2?.status, 'Queued');
+    assert.equal(p2?.queuedAt, T0 + 11);
+    assert.equal(p2?.startedAt, undefined, 'a Queued job has not started');
+    assert.equal(await statusOf(store, 'c'), 'Completed');
+    assert.equal(await store.requeueProcessing(), 0);
+  },
+  'requeueProcessing with ids touches only those Processing jobs': async (store) => {
+    await insert(store, at('p1', 'Processing'), at('p2', 'Processing'), at('q', 'Queued'));
+    assert.equal(await store.requeueProcessing(['p1', 'q', 'nope']), 1);
+    assert.equal(await statusOf(store, 'p1'), 'Queued');
+    assert.equal(await statusOf(store, 'p2'), 'Processing');
+    assert.equal(await store.requeueProcessing([]), 0);
+    assert.equal(await statusOf(store, 'p2'), 'Processing');
+  },
+  'requeued jobs are claimed before jobs queued after them': async (store) => {
+    await insert(store, job('a'), job('b'), job('c'));
+    await store.enqueueJob('a', T0 + 100, 10);
+    await store.enqueueJob('b', T0 + 200, 10);
+    await store.claimNextJob(T0 + 300, 2);
+    await store.claimNextJob(T0 + 301, 2);
+    await store.enqueueJob('c', T0 + 400, 10);
+    await store.requeueProcessing(['b']);
+    assert.equal((await store.claimNextJob(T0 + 500, 2))?.exportId, 'b');
+    await store.requeueProcessing();
+    assert.deepEqual([(await store.claimNextJob(T0 + 600, 3))?.exportId, (await store.claimNextJob(T0 + 601, 3))?.exportId], ['a', 'b']);
+    assert.equal((await store.claimNextJob(T0 + 602, 3))?.exportId, 'c');
+  },
+  'exportedBytesSince sums fileSize of jobs Completed at or after since': async (store) => {
+    assert.equal(await store.exportedBytesSince(0), 0);
+    await insert(store,
+      at('c1', 'Completed', { finishedAt: T0, fileSize: 1_000 }),
+      at('c2', 'Completed', { finishedAt: T0 + 10, fileSize: 500_000_000 }),
+      at('old', 'Completed', { finishedAt: T0 - 1, fileSize: 7 }),
+      at('f', 'Failed', { finishedAt: T0 + 10, fileSize: 99 }),
+      at('x', 'Cancelled', { finishedAt: T0 + 10, fileSize: 98 }),
+      at('p', 'Processing', { fileSize: 97 }));
+    assert.equal(await store.exportedBytesSince(T0), 500_001_000);
+    assert.equal(await store.exportedBytesSince(T0 + 11), 0);
+    assert.equal(await store.exportedBytesSince(T0 - 1), 500_001_007);
+  },
+  'jobsFinishedBefore lists Completed jobs that finished strictly before': async (store) => {
+    await insert(store, at('c1', 'Completed', { finishedAt: T0 }), at('c2', 'Completed', { finishedAt: T0 + 5 }),
+      at('f', 'Failed', { finishedAt: T0 - 5 }), at('x', 'Cancelled', { finishedAt: T0 - 5 }));
+    assert.deepEqual((await store.jobsFinishedBefore(T0 + 5)).map((j) => j.exportId), ['c1']);
+    assert.deepEqual((await store.jobsFinishedBefore(T0 + 6)).map((j) => j.exportId).sort(), ['c1', 'c2']);
+    assert.deepEqual(await store.jobsFinishedBefore(T0), []);
+    assert.deepEqual((await store.jobsFinishedBefore(T0 + 1))[0], at('c1', 'Completed', { finishedAt: T0 }));
+  },
+  'deleteJobsEndedBefore deletes ended jobs and old Created jobs, never Queued or Processing': async (store) => {
+    const old = T0 - 40 * DAY;
+    await insert(store,
+      at('c-old', 'Completed', { createdAt: old, finishedAt: old + 1 }), at('f-old', 'Failed', { createdAt: old, finishedAt: old + 1 }),
+      at('x-old', 'Cancelled', { createdAt: old, finishedAt: old + 1 }), job('created-old', { createdAt: old }),
+      at('q-old', 'Queued', { createdAt: old, queuedAt: old }), at('p-old', 'Processing', { createdAt: old, queuedAt: old, startedAt: old }),
+      at('c-recent', 'Completed', { createdAt: old, finishedAt: T0 }), job('created-recent', { createdAt: T0 }));
+    assert.equal(await store.deleteJobsEndedBefore(T0 - 30 * DAY), 4);
+    for (const gone of ['c-old', 'f-old', 'x-old', 'created-old']) assert.equal(await store.getJob(gone), undefined, gone);
+    for (const kept of ['q-old', 'p-old', 'c-recent', 'created-recent']) assert.ok(await store.getJob(kept), kept);
+    assert.equal(await store.deleteJobsEndedBefore(T0 - 30 * DAY), 0);
+  },
+};

@@ -1,0 +1,170 @@
+/** Conformance cases: API users, tokens, importing activities and selecting them for export. */
+import assert from 'node:assert/strict';
+import type { Activity } from '../../domain/activity.js';
+import type { ExportFilter } from '../../domain/export-request.js';
+import type { Store } from '../store.js';
+import { activity, collect, EVERYTHING, fileOrder, SECOND, T0, trickyActivities, user } from './fixtures.js';
+
+export type StoreCase = (store: Store) => Promise<void>;
+
+const guids = async (store: Store, filter: ExportFilter): Promise<string[]> =>
+  (await collect(store.exportRows(filter))).map((a) => a.marketoGUID);
+
+export const userCases: Record<string, StoreCase> = {
+  'createUser and findUser round-trip every field': async (store) => {
+    const u = user('c-1', { name: 'etl, "prod"', role: 'read-write-activity', disabled: false, createdAt: T0 + 123 });
+    await store.createUser(u);
+    assert.deepEqual(await store.findUser('c-1'), u);
+    assert.equal(await store.findUser('c-2'), undefined);
+  },
+  'listUsers lists every user with its role': async (store) => {
+    assert.deepEqual(await store.listUsers(), []);
+    const users = [user('c-1', { role: 'none' }), user('c-2', { createdAt: T0 + 1 }), user('c-3', { role: 'read-write-activity', disabled: true, createdAt: T0 + 2 })];
+    for (const u of users) await store.createUser(u);
+    const listed = (await store.listUsers()).sort((a, b) => a.clientId.localeCompare(b.clientId));
+    assert.deepEqual(listed, users);
+  },
+  'disableUser disables only that user and says whether it existed': async (store) => {
+    await store.createUser(user('c-1'));
+    await store.createUser(user('c-2'));
+    assert.equal(await store.disableUser('c-1'), true);
+    assert.equal((await store.findUser('c-1'))?.disabled, true);
+    assert.equal((await store.findUser('c-2'))?.disabled, false);
+    assert.equal(await store.disableUser('nobody'), false);
+  },
+  'saveToken and findToken round-trip': async (store) => {
+    const t = { token: 'b4b8c7e2-1f2a-4c6e-9d7b-4d2c1a0e9f11:tm', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + 3_600_000 };
+    await store.saveToken(t);
+    assert.deepEqual(await store.findToken(t.token), t);
+    assert.equal(await store.findToken('b4b8c7e2-1f2a-4c6e-9d7b-4d2c1a0e9f12:tm'), undefined);
+  },
+  'findLiveToken returns the newest unexpired token of that client': async (store) => {
+    const hour = 3_600_000;
+    await store.saveToken({ token: 'old', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + hour });
+    await store.saveToken({ token: 'new', clientId: 'c-1', issuedAt: T0 + 600_000, expiresAt: T0 + 600_000 + hour });
+    await store.saveToken({ token: 'other', clientId: 'c-2', issuedAt: T0 + 900_000, expiresAt: T0 + 900_000 + hour });
+    assert.equal((await store.findLiveToken('c-1', T0 + 700_000))?.token, 'new');
+    assert.equal((await store.findLiveToken('c-2', T0 + 700_000))?.token, 'other');
+    assert.equal(await store.findLiveToken('c-3', T0 + 700_000), undefined);
+  },
+  'findLiveToken never returns an expired token': async (store) => {
+    await store.saveToken({ token: 't', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + 3_600_000 });
+    assert.equal((await store.findLiveToken('c-1', T0 + 3_599_999))?.token, 't');
+    assert.equal(await store.findLiveToken('c-1', T0 + 3_600_000), undefined, 'a token is expired at its expiresAt');
+    assert.equal(await store.findLiveToken('c-1', T0 + 7_200_000), undefined);
+  },
+};
+
+export const activityCases: Record<string, StoreCase> = {
+  'importActivities counts inserted and duplicates; a re-import adds nothing': async (store) => {
+    const batch = [activity(), activity(), activity()];
+    assert.deepEqual(await store.importActivities(batch), { inserted: 3, duplicates: 0 });
+    assert.deepEqual(await store.importActivities([...batch, activity()]), { inserted: 1, duplicates: 3 });
+    assert.equal(await store.countActivities(), 4);
+  },
+  'importActivities leaves an existing GUID as it was': async (store) => {
+    const first = activity({ primaryAttributeValue: 'first' });
+    await store.importActivities([first]);
+    const result = await store.importActivities([{ ...first, primaryAttributeValue: 'second', leadId: 1 }]);
+    assert.deepEqual(result, { inserted: 0, duplicates: 1 });
+    assert.deepEqual(await collect(store.exportRows(EVERYTHING)), [first]);
+  },
+  'importActivities counts a GUID repeated within one call as a duplicate': async (store) => {
+    const a = activity();
+    assert.deepEqual(await store.importActivities([a, { ...a }]), { inserted: 1, duplicates: 1 });
+  },
+  'importActivities accepts an async iterable, and an empty one': async (store) => {
+    const items = [activity(), activity()];
+    async function* gen(): AsyncGenerator<Activity> {
+      for (const a of items) yield a;
+    }
+    assert.deepEqual(await store.importActivities(gen()), { inserted: 2, duplicates: 0 });
+    assert.deepEqual(await store.importActivities([]), { inserted: 0, duplicates: 0 });
+    assert.equal(await store.countActivities(), 2);
+  },
+  'importActivities is all-or-nothing when the records throw midway': async (store) => {
+    await store.importActivities([activity({ marketoGUID: '1' })]);
+    function* failing(): Generator<Activity> {
+      yield activity({ marketoGUID: '2' });
+      yield activity({ marketoGUID: '3' });
+      throw new Error('line 3: bad record');
+    }
+    await assert.rejects(store.importActivities(failing()), /line 3: bad record/);
+    async function* failingAsync(): AsyncGenerator<Activity> {
+      yield activity({ marketoGUID: '4' });
+      throw new Error('stdin closed');
+    }
+    await assert.rejects(store.importActivities(failingAsync()), /stdin closed/);
+    assert.equal(await store.countActivities(), 1);
+    assert.deepEqual(await guids(store, EVERYTHING), ['1']);
+    // The store is usable afterwards: the failed calls left no transaction open.
+    assert.deepEqual(await store.importActivities([activity({ marketoGUID: '2' })]), { inserted: 1, duplicates: 0 });
+    assert.equal(await store.countActivities(), 2);
+  },
+  'countActivities is 0 on a fresh store': async (store) => {
+    assert.equal(await store.countActivities(), 0);
+  },
+  'exportRows returns every column exactly as imported': async (store) => {
+    const data = trickyActivities();
+    await store.importActivities(data);
+    assert.deepEqual(await collect(store.exportRows(EVERYTHING)), [...data].sort(fileOrder));
+  },
+  'exportRows orders by activityDate, then marketoGUID numerically': async (store) => {
+    const rows = [
+      activity({ marketoGUID: '100', activityDate: T0 + SECOND }),
+      activity({ marketoGUID: '99', activityDate: T0 + SECOND }),
+      activity({ marketoGUID: '1234567890123456789', activityDate: T0 + SECOND }),
+      activity({ marketoGUID: '9223372036854775807', activityDate: T0 }),
+      activity({ marketoGUID: '5', activityDate: T0 + 2 * SECOND }),
+      activity({ marketoGUID: '1000', activityDate: T0 + SECOND }),
+      activity({ marketoGUID: '9007199254740993', activityDate: T0 + SECOND }),
+      activity({ marketoGUID: '9007199254740992', activityDate: T0 + SECOND }),
+    ];
+    await store.importActivities(rows);
+    assert.deepEqual(await guids(store, EVERYTHING),
+      ['9223372036854775807', '99', '100', '1000', '9007199254740992', '9007199254740993', '1234567890123456789', '5']);
+  },
+  'the createdAt bounds are inclusive at both ends': async (store) => {
+    await store.importActivities([T0 - SECOND, T0, T0 + 60 * SECOND, T0 + 61 * SECOND].map((d, i) => activity({ marketoGUID: String(i + 1), activityDate: d })));
+    assert.deepEqual(await guids(store, { startMs: T0, endMs: T0 + 60 * SECOND }), ['2', '3']);
+    assert.deepEqual(await guids(store, { startMs: T0, endMs: T0 }), ['2']);
+    assert.deepEqual(await guids(store, { startMs: T0 + SECOND, endMs: T0 + 59 * SECOND }), []);
+  },
+  'sub-second bounds select whole-second activities correctly': async (store) => {
+    await store.importActivities([T0, T0 + SECOND, T0 + 2 * SECOND].map((d, i) => activity({ marketoGUID: String(i + 1), activityDate: d })));
+    assert.deepEqual(await guids(store, { startMs: T0 + 500, endMs: T0 + 2 * SECOND }), ['2', '3']);
+    assert.deepEqual(await guids(store, { startMs: T0 - 500, endMs: T0 + 1_500 }), ['1', '2']);
+    assert.deepEqual(await guids(store, { startMs: T0 + 1, endMs: T0 + 999 }), []);
+    assert.deepEqual(await guids(store, { startMs: T0 + 999, endMs: T0 + 1_001 }), ['2']);
+  },
+  'the activityTypeIds filter': async (store) => {
+    await store.importActivities([1, 6, 104, 6, 13].map((t, i) => activity({ marketoGUID: String(i + 1), activityTypeId: t })));
+    assert.deepEqual(await guids(store, { ...EVERYTHING, activityTypeIds: [6] }), ['2', '4']);
+    assert.deepEqual(await guids(store, { ...EVERYTHING, activityTypeIds: [13, 1] }), ['1', '5']);
+    assert.deepEqual(await guids(store, { ...EVERYTHING, activityTypeIds: [7] }), []);
+  },
+  'the primaryAttributeValueIds filter, with activityTypeIds': async (store) => {
+    const rows: [number, number | null][] = [[24, 10], [24, 11], [25, 10], [24, null], [104, 10]];
+    await store.importActivities(rows.map(([t, id], i) => activity({ marketoGUID: String(i + 1), activityTypeId: t, primaryAttributeValueId: id })));
+    assert.deepEqual(await guids(store, { ...EVERYTHING, activityTypeIds: [24, 25], primaryAttributeValueIds: [10] }), ['1', '3']);
+    assert.deepEqual(await guids(store, { ...EVERYTHING, activityTypeIds: [24], primaryAttributeValueIds: [10, 11, 12] }), ['1', '2']);
+    assert.deepEqual(await guids(store, { ...EVERYTHING, primaryAttributeValueIds: [10] }), ['1', '3', '5']);
+  },
+  'the primaryAttributeValues filter matches exactly and case-sensitively': async (store) => {
+    const values = ['Webinar.Q1', 'webinar.q1', 'Webinar.Q1 ', 'Webinar', '', null, 'Ünïcødé, "x"', 'Webinar.Q1'];
+    await store.importActivities(values.map((v, i) => activity({ marketoGUID: String(i + 1), primaryAttributeValue: v })));
+    assert.deepEqual(await guids(store, { ...EVERYTHING, activityTypeIds: [104], primaryAttributeValues: ['Webinar.Q1'] }), ['1', '8']);
+    assert.deepEqual(await guids(store, { ...EVERYTHING, activityTypeIds: [104], primaryAttributeValues: ['webinar.q1', 'Webinar'] }), ['2', '4']);
+    assert.deepEqual(await guids(store, { ...EVERYTHING, activityTypeIds: [104], primaryAttributeValues: [''] }), ['5']);
+    assert.deepEqual(await guids(store, { ...EVERYTHING, activityTypeIds: [104], primaryAttributeValues: ['Ünïcødé, "x"'] }), ['7']);
+    assert.deepEqual(await guids(store, { ...EVERYTHING, activityTypeIds: [104], primaryAttributeValues: ['null', 'WEBINAR.Q1'] }), []);
+  },
+  'filters combine with the date range': async (store) => {
+    await store.importActivities([
+      activity({ marketoGUID: '1', activityDate: T0, activityTypeId: 24, primaryAttributeValueId: 7 }),
+      activity({ marketoGUID: '2', activityDate: T0 + 10 * SECOND, activityTypeId: 24, primaryAttributeValueId: 7 }),
+      activity({ marketoGUID: '3', activityDate: T0 + 10 * SECOND, activityTypeId: 25, primaryAttributeValueId: 7 }),
+    ]);
+    assert.deepEqual(await guids(store, { startMs: T0 + SECOND, endMs: T0 + 20 * SECOND, activityTypeIds: [24], primaryAttributeValueIds: [7] }), ['2']);
+  },
+};
