@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parseActivityRecord, type Activity } from '../domain/activity.js';
 import { ASSET_KINDS, parseCatalog } from '../domain/assets.js';
+import { formatOf, readSource } from './import-sources.js';
 import { fail, openStoreFrom, withStoreOptions } from './store-options.js';
 
 const MAX_REPORTED = 50;
@@ -12,13 +12,16 @@ const MAX_REPORTED = 50;
 class ImportRejected extends Error {}
 
 export function registerImport(program: Command): void {
-  withStoreOptions(program.command('import').description('load activities from NDJSON (`-` reads stdin)'))
-    .argument('<file>', 'NDJSON file, one activity a line, or - for stdin')
+  withStoreOptions(program.command('import').description('load activities from NDJSON or a Marketo export file (`-` reads stdin)'))
+    .argument('<file>', 'NDJSON file (one activity a line), a .csv/.tsv/.ssv export file, or - for stdin')
     .option('--kind <kind>', 'activities (NDJSON) or assets (a catalog JSON file, see docs/assets.md)', 'activities')
+    .option('--format <format>', 'ndjson, or csv/tsv/ssv for a Marketo bulk export file (default: from the file name, else ndjson)')
     .option('--skip-invalid', 'import the valid lines and report the rest, instead of importing nothing')
-    .action(async (file: string, opts: { kind: string; skipInvalid?: boolean; dataDir?: string; databaseUrl?: string }) => {
+    .action(async (file: string, opts: { kind: string; format?: string; skipInvalid?: boolean; dataDir?: string; databaseUrl?: string }) => {
       if (opts.kind === 'assets') return importAssets(file, opts);
       if (opts.kind !== 'activities') fail(`unknown --kind '${opts.kind}'; use activities or assets`, 2);
+      const format = formatOf(file, opts.format);
+      if (!format) fail(`unknown --format '${opts.format}'; use ndjson, csv, tsv or ssv`, 2);
       let input: Readable;
       let totalBytes: number | undefined;
       if (file === '-') input = process.stdin;
@@ -37,18 +40,11 @@ export function registerImport(program: Command): void {
       let lineNo = 0, invalid = 0, nulBytes = 0, bytes = 0;
       const skip = opts.skipInvalid ?? false;
       async function* records(): AsyncGenerator<Activity> {
-        const lines = createInterface({ input, crlfDelay: Infinity });
-        for await (const line of lines) {
-          lineNo++;
-          bytes += Buffer.byteLength(line) + 1;
+        for await (const src of readSource(input, format!)) {
+          lineNo = src.line;
+          bytes = src.bytes;
           if (bar && lineNo % 5000 === 0) bar.update(Math.min(bytes, totalBytes ?? bytes), { lines: lineNo });
-          if (line.trim() === '') continue;
-          let parsed: ReturnType<typeof parseActivityRecord>;
-          try {
-            parsed = parseActivityRecord(JSON.parse(line));
-          } catch {
-            parsed = { ok: false, reason: 'not valid JSON' };
-          }
+          const parsed: ReturnType<typeof parseActivityRecord> = src.error ? { ok: false, reason: src.error } : parseActivityRecord(src.record);
           if (!parsed.ok) {
             invalid++;
             if (invalid <= MAX_REPORTED) process.stderr.write(`${bar ? '\n' : ''}line ${lineNo}: ${parsed.reason}\n`);
