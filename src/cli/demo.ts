@@ -1,3 +1,4 @@
+import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parseMarketoDate } from '../domain/dates.js';
 import { DEMO_DEFAULTS, ensureDemoUser, todayUtc, writeDemoActivities } from '../demo/seed.js';
@@ -20,7 +21,14 @@ export function registerDemo(program: Command): void {
       const store = await openStoreFrom(opts);
       const started = Date.now();
       process.stderr.write(`Generating ${opts.days} days of demo activity...\n`);
-      const n = await writeDemoActivities(store, { days: opts.days, activitiesPerDay: opts.activitiesPerDay, seed: opts.seed, endMs: end });
+      // Weekdays run 15% over the average and weekends at 40%, so this is an estimate.
+      const expected = opts.days * opts.activitiesPerDay;
+      const bar = process.stderr.isTTY ? new SingleBar({ format: 'demo [{bar}] {value} of about {total} activities | {rate}/s', stream: process.stderr }) : undefined;
+      bar?.start(expected, 0, { rate: 0 });
+      const n = await writeDemoActivities(store, { days: opts.days, activitiesPerDay: opts.activitiesPerDay, seed: opts.seed, endMs: end },
+        (written) => bar?.update(Math.min(written, expected), { rate: Math.round(written / ((Date.now() - started) / 1000)) }));
+      bar?.update(expected);
+      bar?.stop();
       const user = await ensureDemoUser(store, Date.now());
       await store.close();
       process.stdout.write(`wrote ${n} demo activities in ${((Date.now() - started) / 1000).toFixed(1)}s; demo API user client_id=${user.clientId} client_secret=${user.clientSecret}\n`);

@@ -11,11 +11,18 @@ export const DEMO_DEFAULTS = { days: 30, activitiesPerDay: 2000, seed: 1 } as co
 export const todayUtc = (now: number): number => Math.floor(now / DAY_MS) * DAY_MS;
 
 /** Writes the demo asset catalog and activities; returns how many activities were new. */
-export async function writeDemoActivities(store: Store, options: DemoOptions): Promise<number> {
+export async function writeDemoActivities(store: Store, options: DemoOptions, onProgress?: (written: number) => void): Promise<number> {
   const catalog = parseCatalog(DEMO_CATALOG, DEMO_CATALOG_DATE);
   if ('error' in catalog) throw new Error(`demo catalog: ${catalog.error}`);
   await store.putAssets(catalog.assets);
-  const { inserted } = await store.importActivities(demoActivities(options));
+  const counted = function* () {
+    let n = 0;
+    for (const a of demoActivities(options)) {
+      yield a;
+      if (++n % 20_000 === 0) onProgress?.(n);
+    }
+  };
+  const { inserted } = await store.importActivities(counted());
   return inserted;
 }
 
