@@ -5,8 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
  * hex (e.g. `9b02#171c80e02f6`). The first part is 4 or 5 hex digits, as in real captures.
  */
 export function newRequestId(nowMs: number): string {
-  const n = randomBytes(3).readUIntBE(0, 3) % 0xfffff;
-  const first = Math.max(n, 0x1000).toString(16);
+  const first = (0x1000 + (randomBytes(3).readUIntBE(0, 3) % (0xfffff - 0x1000 + 1))).toString(16);
   return `${first}#${nowMs.toString(16)}`;
 }
 

@@ -1,4 +1,5 @@
 import type { Store, StoreLocation } from './store.js';
+import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
 /** Opens the backend a location names; worker threads use this to reopen the server's store. */
@@ -7,6 +8,7 @@ export async function openStore(location: StoreLocation, options: { readonly?: b
     case 'sqlite':
       return new SqliteStore(location.file, options);
     case 'postgres':
-      throw new Error('The PostgreSQL store is not available yet (--database-url); use the embedded store.');
+      // A worker thread needs one connection; a server a small pool.
+      return new PostgresStore(location.url, { poolSize: options.readonly ? 1 : 10 });
   }
 }

@@ -46,7 +46,10 @@ export interface ImportResult {
   duplicates: number;
 }
 
-/** A batch of export lines, each LF-terminated, and how many rows it holds. */
+/**
+ * A piece of the export's data lines and how many rows it completes. Pieces need not end on a
+ * line boundary; over the whole export, the texts concatenate to the lines and the rows add up.
+ */
 export interface LineChunk {
   text: string;
   rows: number;

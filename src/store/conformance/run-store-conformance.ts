@@ -21,6 +21,8 @@ export interface StoreConformanceOptions {
   create: (testName: string) => Store | Promise<Store>;
   /** Test name -> why this backend does not run it. Every entry needs a reason and must name a real test. */
   skip?: Readonly<Record<string, string>>;
+  /** Skip the whole suite, with the reason (e.g. no database server configured). */
+  skipAll?: string;
 }
 
 export const CONFORMANCE_GROUPS: Readonly<Record<string, Record<string, StoreCase>>> = {
@@ -32,7 +34,7 @@ export const CONFORMANCE_GROUPS: Readonly<Record<string, Record<string, StoreCas
   'export lines equal the oracle': exportLineCases,
 };
 
-export function runStoreConformance({ name, create, skip = {} }: StoreConformanceOptions): void {
+export function runStoreConformance({ name, create, skip = {}, skipAll }: StoreConformanceOptions): void {
   const names = Object.values(CONFORMANCE_GROUPS).flatMap((cases) => Object.keys(cases));
   if (new Set(names).size !== names.length) throw new Error('store conformance: two cases share a name');
   for (const [testName, reason] of Object.entries(skip)) {
@@ -41,7 +43,7 @@ export function runStoreConformance({ name, create, skip = {} }: StoreConformanc
       throw new Error(`store conformance (${name}): skip of '${testName}' needs a written reason`);
     }
   }
-  describe(`store conformance: ${name}`, () => {
+  describe(`store conformance: ${name}`, { skip: skipAll ?? false }, () => {
     for (const [group, cases] of Object.entries(CONFORMANCE_GROUPS)) {
       describe(group, () => {
         for (const [testName, body] of Object.entries(cases)) {

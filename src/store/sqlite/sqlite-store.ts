@@ -11,12 +11,12 @@ import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '.
 import type {
   AccessToken, ApiUser, ImportResult, JobPatch, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
+import { JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { MIGRATIONS } from './schema.js';
 import { exportWhere, lineExpression, ORDER, SQL } from './sql.js';
 
 const LINES_PER_CHUNK = 4096;
 
-type Row = Record<string, unknown>;
 
 export interface SqliteStoreOptions {
   /** Open without writing (export worker threads). */
@@ -316,54 +316,3 @@ export class SqliteStore implements Store {
   }
 }
 
-const JOB_COLUMNS: Record<keyof JobPatch, string> = {
-  status: 'status', queuedAt: 'queued_at', startedAt: 'started_at', finishedAt: 'finished_at',
-  numberOfRecords: 'number_of_records', fileSize: 'file_size', fileChecksum: 'file_checksum', errorMsg: 'error_msg',
-};
-
-function jobParams(j: JobRecord): Record<string, unknown> {
-  return {
-    exportId: j.exportId, owner: j.owner, format: j.format, status: j.status, request: JSON.stringify(j.request),
-    createdAt: j.createdAt, queuedAt: j.queuedAt ?? null, startedAt: j.startedAt ?? null, finishedAt: j.finishedAt ?? null,
-    numberOfRecords: j.numberOfRecords ?? null, fileSize: j.fileSize ?? null, fileChecksum: j.fileChecksum ?? null,
-    errorMsg: j.errorMsg ?? null,
-  };
-}
-
-const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
-
-function toJob(r: Row): JobRecord {
-  const job: JobRecord = {
-    exportId: r.export_id as string,
-    owner: r.owner as string,
-    format: r.format as JobRecord['format'],
-    status: r.status as JobStatus,
-    request: JSON.parse(r.request as string),
-    createdAt: r.created_at as number,
-  };
-  const optional: [keyof JobRecord, unknown][] = [
-    ['queuedAt', r.queued_at], ['startedAt', r.started_at], ['finishedAt', r.finished_at],
-    ['numberOfRecords', r.number_of_records], ['fileSize', r.file_size], ['fileChecksum', r.file_checksum],
-    ['errorMsg', r.error_msg],
-  ];
-  for (const [k, v] of optional) if (opt(v) !== undefined) (job as unknown as Record<string, unknown>)[k] = v;
-  return job;
-}
-
-function toAsset(r: Row): Asset {
-  return {
-    kind: r.kind as AssetKind, id: r.id as number, name: r.name as string, qualifiedName: r.qualified_name as string,
-    data: JSON.parse(r.data as string),
-  };
-}
-
-function toUser(r: Row): ApiUser {
-  return {
-    clientId: r.client_id as string, name: r.name as string, role: r.role as ApiUser['role'],
-    secretHash: r.secret_hash as string, disabled: r.disabled === 1, createdAt: r.created_at as number,
-  };
-}
-
-function toToken(r: Row): AccessToken {
-  return { token: r.token as string, clientId: r.client_id as string, issuedAt: r.issued_at as number, expiresAt: r.expires_at as number };
-}

@@ -1,0 +1,352 @@
+/** The scale-out store: PostgreSQL 15 through `pg`, COPY in and out through `pg-copy-streams`. */
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { StringDecoder } from 'node:string_decoder';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { Activity } from '../../domain/activity.js';
+import type { Asset, AssetKind } from '../../domain/assets.js';
+import { FIRST_CUSTOM_TYPE_ID, type CustomActivityType } from '../../domain/custom-activities.js';
+import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
+import type { ExportRequest } from '../../domain/export-request.js';
+import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
+import type {
+  AccessToken, ApiUser, ImportResult, JobPatch, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+} from '../store.js';
+import { JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
+import { MIGRATIONS } from './schema.js';
+import { copyTextLine, exportCopy, exportRowsPage, IMPORT_LOCK, JOB_LIMIT_LOCK, SQL } from './sql.js';
+
+// bigint (int8) columns come back as numbers: every one we store is below 2^53 except marketoGUID,
+// which is always selected as text.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+type Client = pg.PoolClient;
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Splits `?schema=name` off a URL; the schema isolates tests and tenants in one database. */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string } {
+  const u = new URL(url);
+  const schema = u.searchParams.get('schema') ?? 'tidemark';
+  if (!IDENT.test(schema)) throw new Error(`invalid schema name '${schema}' (lowercase letters, digits and _)`);
+  u.searchParams.delete('schema');
+  return { connectionString: u.toString(), schema };
+}
+
+export class PostgresStore implements Store {
+  readonly capabilities: StoreCapabilities = { concurrentClaims: true, reopenInWorker: true };
+  readonly location: StoreLocation;
+  private readonly pool: pg.Pool;
+  private readonly schema: string;
+  private ready: Promise<void>;
+
+  constructor(url: string, options: { poolSize?: number; migrate?: boolean } = {}) {
+    this.location = { kind: 'postgres', url };
+    const { connectionString, schema } = parsePostgresUrl(url);
+    this.schema = schema;
+    this.pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, options: `-c search_path=${schema}` });
+    this.pool.on('error', () => undefined); // an idle client dropped by the server; the next query reconnects
+    this.ready = options.migrate === false ? Promise.resolve() : this.migrate();
+  }
+
+  private async migrate(): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(7311000)');
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      await c.query('CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)');
+      const v = ((await c.query('SELECT max(version) AS v FROM schema_version')).rows[0]?.v as number | null) ?? 0;
+      for (let i = v; i < MIGRATIONS.length; i++) {
+        await c.query(MIGRATIONS[i]!);
+        await c.query('INSERT INTO schema_version (version) VALUES ($1)', [i + 1]);
+      }
+    }, false);
+  }
+
+  /** Runs `fn` in a transaction on one client. */
+  private async tx<T>(fn: (c: Client) => Promise<T>, waitReady = true): Promise<T> {
+    if (waitReady) await this.ready;
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  private async q(sql: string, params: unknown[] = []): Promise<Row[]> {
+    await this.ready;
+    return (await this.pool.query(sql, params)).rows as Row[];
+  }
+
+  // --- users and tokens ---
+  async createUser(u: ApiUser): Promise<void> {
+    await this.q(SQL.insertUser, [u.clientId, u.name, u.role, u.secretHash, u.disabled, u.createdAt]);
+  }
+  async findUser(clientId: string): Promise<ApiUser | undefined> {
+    const [r] = await this.q(SQL.findUser, [clientId]);
+    return r && toUser(r);
+  }
+  async listUsers(): Promise<ApiUser[]> {
+    return (await this.q(SQL.listUsers)).map(toUser);
+  }
+  async disableUser(clientId: string): Promise<boolean> {
+    await this.ready;
+    return ((await this.pool.query(SQL.disableUser, [clientId])).rowCount ?? 0) > 0;
+  }
+  async findLiveToken(clientId: string, now: number): Promise<AccessToken | undefined> {
+    const [r] = await this.q(SQL.findLiveToken, [clientId, now]);
+    return r && toToken(r);
+  }
+  async saveToken(t: AccessToken): Promise<void> {
+    await this.q(SQL.insertToken, [t.token, t.clientId, t.issuedAt, t.expiresAt]);
+    await this.q(SQL.deleteTokensExpiredBefore, [t.issuedAt - 86_400_000]);
+  }
+  async findToken(token: string): Promise<AccessToken | undefined> {
+    const [r] = await this.q(SQL.findToken, [token]);
+    return r && toToken(r);
+  }
+
+  // --- activities ---
+  /**
+   * COPY into a temp table, then one transaction creates the month partitions the data needs and
+   * moves the new rows over; a failure anywhere leaves the store as it was.
+   */
+  async importActivities(records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
+    return this.tx(async (c) => {
+      await c.query(SQL.createStage);
+      const lines = Readable.from(batchLines(records));
+      await pipeline(lines, c.query(copyFrom(SQL.copyStage)));
+      const seen = (await c.query(SQL.countStage)).rows[0].n as number;
+      await c.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+      await this.ensurePartitions(c);
+      await c.query(SQL.copyStageLeads);
+      const inserted = (await c.query(SQL.copyStageActivities)).rowCount ?? 0;
+      return { inserted, duplicates: seen - inserted };
+    });
+  }
+
+  private async ensurePartitions(c: Client): Promise<void> {
+    for (const r of (await c.query(SQL.stageMonths)).rows as { start: number }[]) {
+      const from = r.start;
+      const start = new Date(from * 1000);
+      const to = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1) / 1000;
+      const name = `activities_${start.getUTCFullYear()}_${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
+      await c.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF activities FOR VALUES FROM (${from}) TO (${to})`);
+    }
+  }
+
+  async countActivities(): Promise<number> {
+    return (await this.q(SQL.countActivities))[0]!.n as number;
+  }
+
+  async *exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity> {
+    const sql = exportRowsPage(filter);
+    let last: [number, string] = [-(2 ** 62), '-9223372036854775808'];
+    for (;;) {
+      const rows = await this.q(sql, [last[0], last[1], 5000]);
+      for (const r of rows) {
+        yield {
+          marketoGUID: r.guid as string, leadId: r.lead_id as number, activityDate: (r.activity_date as number) * 1000,
+          activityTypeId: r.activity_type_id as number, campaignId: (r.campaign_id as number | null) ?? null,
+          primaryAttributeValueId: (r.pav_id as number | null) ?? null, primaryAttributeValue: (r.pav as string | null) ?? null,
+          attributes: r.attributes as string, actionResult: (r.action_result as Activity['actionResult']) ?? null,
+        };
+      }
+      if (rows.length < 5000) return;
+      const end = rows[rows.length - 1]!;
+      last = [end.activity_date as number, end.guid as string];
+    }
+  }
+
+  /** `COPY (query) TO STDOUT` streams the finished lines; chunks are not line-aligned. */
+  async *exportLines(request: ExportRequest): AsyncIterable<LineChunk> {
+    await this.ready;
+    const c = await this.pool.connect();
+    try {
+      const stream = c.query(copyTo(exportCopy(request)));
+      const decoder = new StringDecoder('utf8');
+      for await (const chunk of stream) yield { text: decoder.write(chunk as Buffer), rows: 0 };
+      const tail = decoder.end();
+      if (tail || stream.rowCount) yield { text: tail, rows: stream.rowCount };
+    } finally {
+      c.release();
+    }
+  }
+
+  async knownLeads(ids: number[]): Promise<Set<number>> {
+    return new Set((await this.q(SQL.knownLeads, [ids])).map((r) => r.id as number));
+  }
+
+  async appendActivities(records: Omit<Activity, 'marketoGUID'>[]): Promise<string[]> {
+    return this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+      let guid = BigInt((await c.query(SQL.maxMarketoGuid)).rows[0].max as string);
+      const guids: string[] = [];
+      const withGuids = records.map((a) => {
+        guid++;
+        guids.push(guid.toString());
+        return { ...a, marketoGUID: guid.toString() };
+      });
+      await c.query(SQL.createStage);
+      await pipeline(Readable.from(batchLines(withGuids)), c.query(copyFrom(SQL.copyStage)));
+      await this.ensurePartitions(c);
+      await c.query(SQL.copyStageActivities);
+      return guids;
+    });
+  }
+
+  async addCustomType(build: (id: number) => CustomActivityType): Promise<CustomActivityType> {
+    return this.tx(async (c) => {
+      await c.query('LOCK TABLE custom_activity_types IN EXCLUSIVE MODE');
+      const max = (await c.query(SQL.maxCustomTypeId)).rows[0].max as number | null;
+      const type = build(Math.max(max ?? 0, FIRST_CUSTOM_TYPE_ID - 1) + 1);
+      try {
+        await c.query(SQL.insertCustomType, [type.id, type.apiName, JSON.stringify(type)]);
+      } catch (err) {
+        if ((err as { code?: string }).code === '23505') throw new DuplicateName(type.apiName);
+        throw err;
+      }
+      return type;
+    });
+  }
+
+  async listCustomTypes(): Promise<CustomActivityType[]> {
+    return (await this.q(SQL.listCustomTypes)).map((r) => JSON.parse(r.data as string));
+  }
+
+  // --- asset catalog ---
+  async putAssets(assets: Asset[]): Promise<number> {
+    return this.tx(async (c) => {
+      for (const a of assets) await c.query(SQL.putAsset, [a.kind, a.id, a.name, a.qualifiedName, JSON.stringify(a.data)]);
+      return assets.length;
+    });
+  }
+  async findAssetsByName(kind: AssetKind, name: string): Promise<Asset[]> {
+    return (await this.q(SQL.findAssetsByName, [kind, name])).map(toAsset);
+  }
+  async getAsset(kind: AssetKind, id: number): Promise<Asset | undefined> {
+    const [r] = await this.q(SQL.getAsset, [kind, id]);
+    return r && toAsset(r);
+  }
+  async listAssets(kind: AssetKind): Promise<Asset[]> {
+    return (await this.q(SQL.listAssets, [kind])).map(toAsset);
+  }
+  async resolveAssetIds(kind: AssetKind, names: string[]): Promise<number[]> {
+    return (await this.q(SQL.resolveAssetIds, [kind, names])).map((r) => r.id as number);
+  }
+
+  // --- jobs ---
+  async insertJob(j: JobRecord): Promise<void> {
+    await this.q(SQL.insertJob, jobParams(j));
+  }
+  async getJob(exportId: string): Promise<JobRecord | undefined> {
+    const [r] = await this.q(SQL.getJob, [exportId]);
+    return r && toJob(r);
+  }
+  async listJobs(q: ListJobsQuery): Promise<JobRecord[]> {
+    const statuses = q.statuses ? ' AND status = ANY($5::text[])' : '';
+    const sql = `SELECT * FROM jobs WHERE owner = $1 AND created_at >= $2${statuses} ORDER BY created_at DESC, export_id LIMIT $3 OFFSET $4`;
+    return (await this.q(sql, [q.owner, q.createdSince, q.limit, q.offset, ...(q.statuses ? [q.statuses] : [])])).map(toJob);
+  }
+
+  async enqueueJob(exportId: string, now: number, maxQueued: number): Promise<JobRecord> {
+    return this.tx(async (c) => {
+      // The queue limit holds across processes only if counting and queueing are one step.
+      await c.query('SELECT pg_advisory_xact_lock($1)', [JOB_LIMIT_LOCK]);
+      const job = await jobForUpdate(c, exportId);
+      const blocker = enqueueBlocker(job.status);
+      if (blocker === 'already-queued') throw new AlreadyQueued(exportId);
+      if (blocker) throw new InvalidTransition(exportId, job.status, 'enqueue');
+      if (((await c.query(SQL.countActive)).rows[0].n as number) >= maxQueued) throw new QueueFull(maxQueued);
+      return (await patch(c, exportId, 'Created', { status: 'Queued', queuedAt: now }))!;
+    });
+  }
+
+  async cancelJob(exportId: string, now: number): Promise<JobRecord> {
+    return this.tx(async (c) => {
+      const job = await jobForUpdate(c, exportId);
+      const blocker = cancelBlocker(job.status);
+      if (blocker === 'noop') return job;
+      if (blocker) throw new InvalidTransition(exportId, job.status, 'cancel');
+      return (await patch(c, exportId, job.status, { status: 'Cancelled', finishedAt: now }))!;
+    });
+  }
+
+  async claimNextJob(now: number, maxProcessing: number): Promise<JobRecord | undefined> {
+    return this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [JOB_LIMIT_LOCK]);
+      if (((await c.query(SQL.countProcessing)).rows[0].n as number) >= maxProcessing) return undefined;
+      const id = (await c.query(SQL.oldestQueued)).rows[0]?.export_id as string | undefined;
+      return id === undefined ? undefined : patch(c, id, 'Queued', { status: 'Processing', startedAt: now });
+    });
+  }
+
+  async transitionJob(exportId: string, from: JobStatus, p: JobPatch): Promise<JobRecord | undefined> {
+    return this.tx((c) => patch(c, exportId, from, p));
+  }
+
+  async requeueProcessing(exportIds?: string[]): Promise<number> {
+    const ids = exportIds ?? (await this.q(SQL.processingIds)).map((r) => r.export_id as string);
+    await this.ready;
+    return (await this.pool.query(SQL.requeue, [ids])).rowCount ?? 0;
+  }
+  async exportedBytesSince(since: number): Promise<number> {
+    return (await this.q(SQL.exportedBytesSince, [since]))[0]!.n as number;
+  }
+  async jobsFinishedBefore(before: number): Promise<JobRecord[]> {
+    return (await this.q(SQL.jobsFinishedBefore, [before])).map(toJob);
+  }
+  async deleteJobsEndedBefore(before: number): Promise<number> {
+    await this.ready;
+    return (await this.pool.query(SQL.deleteJobsEndedBefore, [before])).rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.ready.catch(() => undefined);
+    await this.pool.end();
+  }
+
+  /** Drops this store's schema; tests use it to clean up. */
+  async dropSchema(): Promise<void> {
+    await this.q(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+  }
+}
+
+/** Activities as COPY text, in batches of lines so the stream does not pay per row. */
+async function* batchLines(records: AsyncIterable<Activity> | Iterable<Activity>): AsyncGenerator<string> {
+  let buf = '';
+  for await (const a of records) {
+    buf += copyTextLine(a);
+    if (buf.length > 1 << 20) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+async function jobForUpdate(c: Client, exportId: string): Promise<JobRecord> {
+  const r = (await c.query(SQL.getJobForUpdate, [exportId])).rows[0] as Row | undefined;
+  if (!r) throw new JobNotFound(exportId);
+  return toJob(r);
+}
+
+async function patch(c: Client, exportId: string, from: JobStatus, p: JobPatch): Promise<JobRecord | undefined> {
+  const entries = Object.entries(p);
+  const sets = entries.map(([k], i) => {
+    const column = JOB_COLUMNS[k as keyof JobPatch];
+    if (!column) throw new Error(`unknown job field ${k}`);
+    return `${column} = $${i + 3}`;
+  });
+  const r = await c.query(`UPDATE jobs SET ${sets.join(', ')} WHERE export_id = $1 AND status = $2 RETURNING *`,
+    [exportId, from, ...entries.map(([, v]) => v ?? null)]);
+  return r.rows[0] ? toJob(r.rows[0] as Row) : undefined;
+}
+

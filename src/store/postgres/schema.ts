@@ -1,0 +1,79 @@
+/**
+ * PostgreSQL schema, applied in order under an advisory lock; `schema_version` records how far a
+ * schema has come. Times are epoch milliseconds, activity dates epoch seconds (as in SQLite), so
+ * both backends share the domain's numbers.
+ */
+export const MIGRATIONS: string[] = [
+  `
+  -- Range-partitioned by month of activity_date; partitions are created on import (ensurePartitions).
+  CREATE TABLE activities (
+    guid bigint NOT NULL,
+    lead_id bigint NOT NULL,
+    activity_date bigint NOT NULL,
+    activity_type_id integer NOT NULL,
+    campaign_id bigint,
+    pav_id bigint,
+    pav text,
+    attributes text NOT NULL,
+    action_result text
+  ) PARTITION BY RANGE (activity_date);
+  -- (activity_date, guid) is the file order; guid alone answers "is this GUID stored yet?".
+  CREATE INDEX activities_by_date ON activities (activity_date, guid);
+  CREATE INDEX activities_by_guid ON activities (guid);
+
+  CREATE TABLE leads (id bigint PRIMARY KEY);
+
+  CREATE TABLE users (
+    client_id text PRIMARY KEY,
+    name text NOT NULL,
+    role text NOT NULL,
+    secret_hash text NOT NULL,
+    disabled boolean NOT NULL DEFAULT false,
+    created_at bigint NOT NULL
+  );
+
+  CREATE TABLE tokens (
+    token text PRIMARY KEY,
+    client_id text NOT NULL,
+    issued_at bigint NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX tokens_by_client ON tokens (client_id, expires_at);
+
+  CREATE TABLE jobs (
+    export_id text PRIMARY KEY,
+    owner text NOT NULL,
+    format text NOT NULL,
+    status text NOT NULL,
+    request text NOT NULL,
+    created_at bigint NOT NULL,
+    queued_at bigint,
+    started_at bigint,
+    finished_at bigint,
+    number_of_records bigint,
+    file_size bigint,
+    file_checksum text,
+    error_msg text
+  );
+  CREATE INDEX jobs_by_status ON jobs (status, queued_at);
+  CREATE INDEX jobs_by_owner ON jobs (owner, created_at);
+  CREATE INDEX jobs_by_finish ON jobs (finished_at);
+
+  CREATE TABLE assets (
+    kind text NOT NULL,
+    id bigint NOT NULL,
+    name text NOT NULL,
+    qualified_name text NOT NULL,
+    data text NOT NULL,
+    PRIMARY KEY (kind, id)
+  );
+  CREATE INDEX assets_by_name ON assets (kind, name);
+  CREATE INDEX assets_by_qualified_name ON assets (kind, qualified_name);
+
+  CREATE TABLE custom_activity_types (
+    id integer PRIMARY KEY,
+    api_name text NOT NULL UNIQUE,
+    data text NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,129 @@
+/**
+ * All SQL of the PostgreSQL backend: small named builders and statements. Values are bound as
+ * parameters, except inside COPY (which takes none): there only integers and JSON arrays of
+ * integers or strings, rendered by `literal()`, are pasted, never raw client text.
+ */
+import type { Activity } from '../../domain/activity.js';
+import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
+import { DELIMITERS } from '../../export/format.js';
+
+/** A SQL literal for a value COPY cannot bind: an integer, or text quoted with '' doubling. */
+export function literal(v: number | string): string {
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
+    return String(v);
+  }
+  return `'${v.replaceAll("'", "''")}'`;
+}
+
+function columnExpression(field: ExportField): string {
+  switch (field) {
+    case 'marketoGUID': return 'guid';
+    case 'leadId': return 'lead_id';
+    case 'activityDate': return `to_char(to_timestamp(activity_date) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+    case 'activityTypeId': return 'activity_type_id';
+    case 'campaignId': return 'campaign_id';
+    case 'primaryAttributeValueId': return 'pav_id';
+    // COPY quotes a value equal to its NULL string; the file format writes such a value bare,
+    // exactly like a missing one, so map it to NULL first.
+    case 'primaryAttributeValue': return `NULLIF(pav, 'null')`;
+    case 'attributes': return 'attributes';
+    case 'actionResult': return 'action_result';
+  }
+}
+
+/** The WHERE clause with values inlined as literals (COPY takes no parameters). */
+export function exportWhere(filter: ExportRequest['filter']): string {
+  const clauses = [`activity_date BETWEEN ${literal(Math.ceil(filter.startMs / 1000))} AND ${literal(Math.floor(filter.endMs / 1000))}`];
+  const ints = (xs: number[]) => `(${xs.map(literal).join(', ')})`;
+  if (filter.activityTypeIds) clauses.push(`activity_type_id IN ${ints(filter.activityTypeIds)}`);
+  if (filter.primaryAttributeValueIds) clauses.push(`pav_id IN ${ints(filter.primaryAttributeValueIds)}`);
+  if (filter.primaryAttributeValues) {
+    const names = `(${filter.primaryAttributeValues.map(literal).join(', ')})`;
+    const ids = filter.resolvedPrimaryAttributeValueIds ?? [];
+    clauses.push(ids.length ? `(pav IN ${names} OR pav_id IN ${ints(ids)})` : `pav IN ${names}`);
+  }
+  return clauses.join(' AND ');
+}
+
+/**
+ * The export as one COPY: PostgreSQL's CSV writer quotes exactly when a value holds the
+ * delimiter, `"`, CR or LF, doubles quotes, and writes NULL as the bare word `null`: the file
+ * format, for all three delimiters.
+ */
+export function exportCopy(request: ExportRequest): string {
+  const d = DELIMITERS[request.format as ExportFormat];
+  const columns = request.fields.map(columnExpression).join(', ');
+  return `COPY (SELECT ${columns} FROM activities WHERE ${exportWhere(request.filter)} ORDER BY activity_date, guid)
+    TO STDOUT (FORMAT csv, DELIMITER ${literal(d)}, NULL 'null')`;
+}
+
+/** The oracle path reads pages by key, so memory stays flat however large the selection. */
+export function exportRowsPage(filter: ExportRequest['filter']): string {
+  return `SELECT guid::text AS guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav, attributes, action_result
+    FROM activities WHERE ${exportWhere(filter)} AND (activity_date, guid) > ($1::bigint, $2::bigint)
+    ORDER BY activity_date, activities.guid LIMIT $3`; // activities.guid: the bigint column, not the text alias
+}
+
+/** One activity as a line of COPY's text format: tab separated, `\N` for NULL, backslash escapes. */
+export function copyTextLine(a: Activity): string {
+  const t = (v: string | null) => (v === null ? '\\N' : v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!));
+  const n = (v: number | null) => (v === null ? '\\N' : String(v));
+  return [a.marketoGUID, String(a.leadId), String(a.activityDate / 1000), String(a.activityTypeId), n(a.campaignId),
+    n(a.primaryAttributeValueId), t(a.primaryAttributeValue), t(a.attributes), t(a.actionResult)].join('\t') + '\n';
+}
+
+export const SQL = {
+  createStage: `CREATE TEMP TABLE import_stage (guid bigint, lead_id bigint, activity_date bigint, activity_type_id integer,
+    campaign_id bigint, pav_id bigint, pav text, attributes text, action_result text) ON COMMIT DROP`,
+  copyStage: 'COPY import_stage FROM STDIN',
+  stageMonths: `SELECT DISTINCT extract(epoch FROM date_trunc('month', to_timestamp(activity_date) AT TIME ZONE 'UTC'))::bigint AS start
+    FROM import_stage`,
+  copyStageLeads: 'INSERT INTO leads (id) SELECT DISTINCT lead_id FROM import_stage ON CONFLICT DO NOTHING',
+  // DISTINCT ON drops GUIDs repeated in the file; NOT EXISTS drops those stored before.
+  copyStageActivities: `INSERT INTO activities SELECT DISTINCT ON (s.guid) s.* FROM import_stage s
+    WHERE NOT EXISTS (SELECT 1 FROM activities a WHERE a.guid = s.guid) ORDER BY s.guid`,
+  countStage: 'SELECT count(*)::int AS n FROM import_stage',
+  countActivities: 'SELECT count(*)::int AS n FROM activities',
+  knownLeads: 'SELECT id FROM leads WHERE id = ANY($1::bigint[])',
+  maxMarketoGuid: 'SELECT coalesce(max(guid), 0)::text AS max FROM activities WHERE guid < 4503599627370496',
+
+  insertUser: 'INSERT INTO users (client_id, name, role, secret_hash, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+  findUser: 'SELECT * FROM users WHERE client_id = $1',
+  listUsers: 'SELECT * FROM users ORDER BY created_at, name',
+  disableUser: 'UPDATE users SET disabled = true WHERE client_id = $1',
+  findLiveToken: 'SELECT * FROM tokens WHERE client_id = $1 AND expires_at > $2 ORDER BY expires_at DESC LIMIT 1',
+  insertToken: 'INSERT INTO tokens (token, client_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)',
+  deleteTokensExpiredBefore: 'DELETE FROM tokens WHERE expires_at < $1',
+  findToken: 'SELECT * FROM tokens WHERE token = $1',
+
+  putAsset: `INSERT INTO assets (kind, id, name, qualified_name, data) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (kind, id) DO UPDATE SET name = EXCLUDED.name, qualified_name = EXCLUDED.qualified_name, data = EXCLUDED.data`,
+  findAssetsByName: 'SELECT * FROM assets WHERE kind = $1 AND name = $2 ORDER BY id',
+  getAsset: 'SELECT * FROM assets WHERE kind = $1 AND id = $2',
+  listAssets: 'SELECT * FROM assets WHERE kind = $1 ORDER BY id',
+  resolveAssetIds: 'SELECT id FROM assets WHERE kind = $1 AND qualified_name = ANY($2::text[]) ORDER BY id',
+  insertCustomType: 'INSERT INTO custom_activity_types (id, api_name, data) VALUES ($1, $2, $3)',
+  listCustomTypes: 'SELECT data FROM custom_activity_types ORDER BY id',
+  maxCustomTypeId: 'SELECT max(id) AS max FROM custom_activity_types',
+
+  insertJob: `INSERT INTO jobs (export_id, owner, format, status, request, created_at, queued_at, started_at, finished_at,
+    number_of_records, file_size, file_checksum, error_msg) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+  getJob: 'SELECT * FROM jobs WHERE export_id = $1',
+  getJobForUpdate: 'SELECT * FROM jobs WHERE export_id = $1 FOR UPDATE',
+  countActive: `SELECT count(*)::int AS n FROM jobs WHERE status IN ('Queued', 'Processing')`,
+  countProcessing: `SELECT count(*)::int AS n FROM jobs WHERE status = 'Processing'`,
+  // SKIP LOCKED: a claimer never waits on a row another claimer holds.
+  oldestQueued: `SELECT export_id FROM jobs WHERE status = 'Queued' ORDER BY queued_at, created_at, export_id
+    LIMIT 1 FOR UPDATE SKIP LOCKED`,
+  processingIds: `SELECT export_id FROM jobs WHERE status = 'Processing'`,
+  requeue: `UPDATE jobs SET status = 'Queued', started_at = NULL WHERE export_id = ANY($1::text[]) AND status = 'Processing'`,
+  exportedBytesSince: `SELECT coalesce(sum(file_size), 0)::bigint AS n FROM jobs WHERE status = 'Completed' AND finished_at >= $1`,
+  jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < $1`,
+  deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < $1 AND status NOT IN ('Queued', 'Processing')`,
+} as const;
+
+/** Job limits (queue, processing) are checked and acted on under this transaction-scoped lock. */
+export const JOB_LIMIT_LOCK = 7_311_001;
+/** Partition creation and imports are serialised under this one. */
+export const IMPORT_LOCK = 7_311_002;
