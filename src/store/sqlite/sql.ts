@@ -99,8 +99,7 @@ export const SQL = {
   deleteTokensExpiredBefore: 'DELETE FROM tokens WHERE expires_at < ?',
 
   insertJob: `INSERT INTO jobs (export_id, owner, format, status, request, created_at, queued_at, started_at, finished_at,
-    number_of_records, file_size, file_checksum, error_msg) VALUES (@exportId, @owner, @format, @status, @request,
-    @createdAt, @queuedAt, @startedAt, @finishedAt, @numberOfRecords, @fileSize, @fileChecksum, @errorMsg)`,
+    number_of_records, file_size, file_checksum, error_msg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   getJob: 'SELECT * FROM jobs WHERE export_id = ?',
   countActive: `SELECT count(*) FROM jobs WHERE status IN ('Queued', 'Processing')`,
   countProcessing: `SELECT count(*) FROM jobs WHERE status = 'Processing'`,

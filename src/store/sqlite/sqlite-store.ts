@@ -223,7 +223,7 @@ export class SqliteStore implements Store {
 
   // --- jobs ---
   async insertJob(job: JobRecord): Promise<void> {
-    this.stmt(SQL.insertJob).run(jobParams(job));
+    this.stmt(SQL.insertJob).run(...jobParams(job));
   }
   async getJob(exportId: string): Promise<JobRecord | undefined> {
     const row = this.stmt(SQL.getJob).get(exportId) as Row | undefined;
