@@ -12,6 +12,7 @@ import { newClientCredentials } from '../../src/lib/ids.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { hashSecret } from '../../src/lib/secrets.js';
 import { createTidemark, type Tidemark } from '../../src/server/main.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Role, Store } from '../../src/store/store.js';
 
 /** A fresh directory under the OS temp dir, named after the test. */
@@ -46,7 +47,8 @@ export async function startHarness(
   options: { clock?: Clock } = {},
 ): Promise<Harness> {
   const dataDir = tempDir(name);
-  const config = defaultConfig({ dataDir, logLevel: 'silent', port: 0, ...overrides });
+  const databaseUrl = testDatabaseUrl(name);
+  const config = defaultConfig({ dataDir, logLevel: 'silent', port: 0, ...(databaseUrl ? { databaseUrl } : {}), ...overrides });
   const clock = (options.clock as ManualClock) ?? new ManualClock(T0);
   const tm = await createTidemark(config, { clock, log: silentLogger, pollMs: 50 });
   const address = await tm.app.listen({ host: '127.0.0.1', port: 0 });
@@ -76,10 +78,30 @@ export async function startHarness(
     },
     async close() {
       await tm.close();
+      if (databaseUrl) await dropTestSchema(databaseUrl);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return h;
+}
+
+/**
+ * With TIDEMARK_TEST_STORE=postgres (and TIDEMARK_TEST_DATABASE_URL), every harness runs on
+ * PostgreSQL in a schema of its own, named after the test.
+ */
+export function testDatabaseUrl(name: string): string | undefined {
+  const base = process.env.TIDEMARK_TEST_DATABASE_URL;
+  if (process.env.TIDEMARK_TEST_STORE !== 'postgres' || !base) return undefined;
+  const u = new URL(base);
+  u.searchParams.set('schema', `h_${process.pid}_${++schemas}_${name.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30)}`);
+  return u.toString();
+}
+let schemas = 0;
+
+export async function dropTestSchema(url: string): Promise<void> {
+  const store = new PostgresStore(url, { migrate: false, poolSize: 1 });
+  await store.dropSchema().catch(() => undefined);
+  await store.close();
 }
 
 let guid = 1_000_000;
