@@ -30,9 +30,13 @@ export function registerServe(program: Command): void {
       }
       demoNote = `Demo API user: client_id=${user.clientId} client_secret=${user.clientSecret}\n`;
     }
-    const address = await tidemark.app.listen({ host: config.host, port: config.port });
-    const url = address.replace('[::1]', 'localhost');
-    process.stdout.write(`Tidemark listening on ${url}\n${demoNote}`);
+    if (config.role === 'worker') {
+      process.stdout.write(`Tidemark worker running (role worker: exports only, no HTTP) as ${tidemark.scheduler.owner}\n`);
+    } else {
+      const address = await tidemark.app.listen({ host: config.host, port: config.port });
+      const url = address.replace('[::1]', 'localhost');
+      process.stdout.write(`Tidemark listening on ${url}${config.role === 'api' ? ' (role api: exports run in worker processes)' : ''}\n${demoNote}`);
+    }
 
     const shutdown = (signal: string) => {
       process.stderr.write(`${signal}: finishing in-flight requests and putting running jobs back in the queue...\n`);

@@ -27,6 +27,9 @@ export interface Config {
   maxConcurrentRequests?: number;
   /** 0 = unlimited. */
   dailyCallQuota: number;
+  /** Which parts of the server this process runs. */
+  role: 'api' | 'worker' | 'all';
+  leaseSeconds: number;
   /** Reject dates with milliseconds, as Marketo's docs say. */
   strict: boolean;
   logLevel: string;
@@ -50,6 +53,8 @@ export const SERVE_FLAGS = [
   ['rate-limit', '100/20', "calls per seconds per subscription ('off' to disable)"],
   ['max-concurrent-requests', '10', "requests in flight ('off' to disable)"],
   ['daily-call-quota', '50000', 'calls per day (0 = unlimited)'],
+  ['role', 'all', 'api (HTTP only), worker (exports only) or all'],
+  ['lease-seconds', '30', 'how long a worker holds a Processing job without renewing; a dead worker loses its jobs after this'],
   ['strict', undefined, "reject datetimes with milliseconds, as Marketo's docs say"],
   ['log-level', 'info', 'fatal, error, warn, info, debug, trace or silent'],
 ] as const;
@@ -94,6 +99,8 @@ const schema = z
     'rate-limit': offOr(rateLimit),
     'max-concurrent-requests': offOr(int(1).describe('a positive integer')),
     'daily-call-quota': int(0),
+    role: z.enum(['api', 'worker', 'all']),
+    'lease-seconds': int(2),
     strict: bool.default(false),
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   })
@@ -138,6 +145,8 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
     ...(c['rate-limit'] ? { rateLimit: c['rate-limit'] } : {}),
     ...(c['max-concurrent-requests'] ? { maxConcurrentRequests: c['max-concurrent-requests'] } : {}),
     dailyCallQuota: c['daily-call-quota'],
+    role: c.role,
+    leaseSeconds: c['lease-seconds'],
     strict: c.strict,
     logLevel: c['log-level'],
     tokenTtlSeconds: 3600,

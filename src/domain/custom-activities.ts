@@ -21,6 +21,9 @@ export interface CustomActivityType {
   apiName: string;
   name: string;
   description: string;
+  /** Marketo's Smart List trigger and filter names; kept and shown when given. */
+  triggerName?: string;
+  filterName?: string;
   primaryAttribute: CustomAttribute;
   attributes: CustomAttribute[];
   createdAt: number;
@@ -34,22 +37,33 @@ const DATA_TYPES = ['string', 'text', 'integer', 'float', 'boolean', 'date', 'da
 /** Validates `POST /rest/v1/activities/external/type.json` (plus an optional `attributes` array). */
 export function validateCustomType(body: unknown, id: number, now: number): CustomActivityType {
   if (!isObj(body)) throw InvalidRequest.rule('body', 'the request body must be a JSON object');
-  for (const key of ['apiName', 'name', 'primaryAttributeApiName', 'primaryAttributeName']) {
-    if (body[key] === undefined || body[key] === null || body[key] === '') throw InvalidRequest.missing(key);
-    if (!text(body[key])) throw InvalidRequest.rule(key, 'must be a non-empty string');
+  // Marketo's documented body nests the primary attribute: `primaryAttribute: {apiName, name, description}`;
+  // the flat `primaryAttributeApiName` / `primaryAttributeName` keys are accepted too.
+  const nested = isObj(body.primaryAttribute) ? body.primaryAttribute : undefined;
+  const given: [string, unknown][] = [
+    ['apiName', body.apiName], ['name', body.name],
+    [nested ? 'primaryAttribute.apiName' : 'primaryAttributeApiName', nested ? nested.apiName : body.primaryAttributeApiName],
+    [nested ? 'primaryAttribute.name' : 'primaryAttributeName', nested ? nested.name : body.primaryAttributeName],
+  ];
+  for (const [key, value] of given) {
+    if (value === undefined || value === null || value === '') throw InvalidRequest.missing(key);
+    if (!text(value)) throw InvalidRequest.rule(key, 'must be a non-empty string');
   }
   if (!API_NAME.test(body.apiName as string)) throw InvalidRequest.rule('apiName', 'must start with a letter and hold only letters, digits and _');
   const attributes = readAttributes(body.attributes);
+  const primaryDescription = nested ? nested.description : body.primaryAttributeDescription;
   return {
     id,
     apiName: body.apiName as string,
     name: body.name as string,
     description: typeof body.description === 'string' ? body.description : '',
+    ...(typeof body.triggerName === 'string' ? { triggerName: body.triggerName } : {}),
+    ...(typeof body.filterName === 'string' ? { filterName: body.filterName } : {}),
     primaryAttribute: {
-      apiName: body.primaryAttributeApiName as string,
-      name: body.primaryAttributeName as string,
+      apiName: given[2]![1] as string,
+      name: given[3]![1] as string,
       dataType: 'string',
-      ...(typeof body.primaryAttributeDescription === 'string' ? { description: body.primaryAttributeDescription } : {}),
+      ...(typeof primaryDescription === 'string' ? { description: primaryDescription } : {}),
     },
     attributes,
     createdAt: now,
@@ -72,7 +86,10 @@ function readAttributes(raw: unknown): CustomAttribute[] {
 export function customTypeView(t: CustomActivityType): ActivityType & { apiName: string; status: string; createdAt: string; updatedAt: string } {
   const at = formatMarketoDate(t.createdAt);
   return {
-    id: t.id, apiName: t.apiName, name: t.name, description: t.description, primaryAttribute: t.primaryAttribute,
+    id: t.id, apiName: t.apiName, name: t.name, description: t.description,
+    ...(t.triggerName !== undefined ? { triggerName: t.triggerName } : {}),
+    ...(t.filterName !== undefined ? { filterName: t.filterName } : {}),
+    primaryAttribute: t.primaryAttribute,
     attributes: t.attributes, status: 'approved', createdAt: at, updatedAt: at,
   };
 }

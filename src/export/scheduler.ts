@@ -3,7 +3,9 @@
  * and records the outcome. The job table is the queue: the store's claim is atomic, so several
  * schedulers (processes) can share one store.
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import { DAY_MS } from '../domain/dates.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
 import type { FileStore } from '../files/file-store.js';
@@ -20,8 +22,10 @@ export interface SchedulerOptions {
   maxProcessing: number;
   fileRetentionDays: number;
   statusRetentionDays: number;
-  /** How often to look for work that another process queued; local enqueues kick at once. */
+  /** How often to look for work that another process queued, and to renew leases; local enqueues kick at once. */
   pollMs?: number;
+  /** How long a claim holds without renewal; a worker that dies loses its jobs after this. */
+  leaseMs?: number;
 }
 
 export interface JobSettled {
@@ -36,16 +40,28 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
   private again = false;
   private lastSweep = 0;
   private stopped = false;
+  private started = false;
+  /** Identifies this process's claims in the job table. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Names this process's temp files. */
+  private readonly tag = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
   constructor(private readonly o: SchedulerOptions) {
     super();
   }
 
-  /** Recovers from a crash (Processing jobs go back to the head of the queue), then starts claiming. */
+  /**
+   * Starts claiming. With a single-writer store this process is the only worker, so jobs left
+   * Processing by a crash go straight back to the head of the queue; where several processes
+   * share the store, their leases run out instead and any worker picks them up.
+   */
   async start(): Promise<void> {
-    const requeued = await this.o.store.requeueProcessing();
-    const temps = this.o.files.removeTemps();
-    if (requeued || temps) this.o.log.info({ requeued, temps }, 'recovered jobs interrupted by a restart');
+    this.started = true;
+    if (!this.o.store.capabilities.concurrentClaims) {
+      const requeued = await this.o.store.requeueProcessing();
+      const temps = this.o.files.removeTemps();
+      if (requeued || temps) this.o.log.info({ requeued, temps }, 'recovered jobs interrupted by a restart');
+    }
     this.timer = setInterval(() => this.kick(), this.o.pollMs ?? 500);
     this.timer.unref();
     this.kick();
@@ -53,7 +69,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
 
   /** Looks for claimable work now. Calls while a tick runs coalesce into one more tick. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     if (this.ticking) {
       this.again = true;
       return;
@@ -75,20 +91,38 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
       this.lastSweep = now;
       await this.sweep(now);
     }
+    await this.renewLeases();
     let job: JobRecord | undefined;
-    while (!this.stopped && (job = await this.o.store.claimNextJob(this.o.clock.now(), this.o.maxProcessing))) {
+    while (!this.stopped && (job = await this.o.store.claimNextJob(this.o.clock.now(), this.o.maxProcessing, this.lease()))) {
       this.launch(job);
+    }
+  }
+
+  private lease() {
+    return { owner: this.owner, until: Date.now() + (this.o.leaseMs ?? 30_000) };
+  }
+
+  /** Keeps this process's claims alive; stops exports whose job was cancelled elsewhere or taken over. */
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (ids.length === 0) return;
+    const held = new Set(await this.o.store.renewLeases(this.owner, ids, this.lease().until));
+    for (const id of ids) {
+      if (held.has(id)) continue;
+      this.o.log.info({ exportId: id }, 'export stopped: the job was cancelled or claimed elsewhere');
+      await this.running.get(id)?.stop();
+      this.o.files.discard(id, this.tag);
     }
   }
 
   private launch(job: JobRecord): void {
     const { exportId } = job;
     this.o.log.info({ exportId }, 'export started');
-    const run = runExport({ location: this.o.store.location, request: job.request, tempPath: this.o.files.tempPath(exportId) });
+    const run = runExport({ location: this.o.store.location, request: job.request, tempPath: this.o.files.tempPath(exportId, this.tag) });
     this.running.set(exportId, run);
     run.done
       .then(async (out) => {
-        this.o.files.commit(exportId);
+        this.o.files.commit(exportId, this.tag);
         const done = await this.o.store.transitionJob(exportId, 'Processing', {
           status: 'Completed',
           finishedAt: this.o.clock.now(),
@@ -101,7 +135,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
         else this.o.log.info({ exportId, records: out.records, bytes: out.bytes }, 'export completed');
       })
       .catch(async (err: unknown) => {
-        this.o.files.remove(exportId);
+        this.o.files.discard(exportId, this.tag);
         if (err instanceof ExportStopped) return;
         this.o.log.error({ exportId, err }, 'export failed');
         await this.o.store.transitionJob(exportId, 'Processing', {
@@ -124,6 +158,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     const run = this.running.get(exportId);
     if (run) await run.stop();
     else this.emit('settled', { exportId, status: 'Cancelled' });
+    this.o.files.discard(exportId, this.tag);
     this.o.files.remove(exportId);
   }
 
@@ -143,7 +178,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     const ids = [...this.running.keys()];
     await Promise.all([...this.running.values()].map((r) => r.stop()));
     if (ids.length) await this.o.store.requeueProcessing(ids);
-    for (const id of ids) this.o.files.remove(id);
+    for (const id of ids) this.o.files.discard(id, this.tag);
   }
 
   /** Resolves when the job is Completed, Failed or Cancelled (now or later). For tests and the CLI. */

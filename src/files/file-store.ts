@@ -7,15 +7,20 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
 export interface FileStore {
-  /** Where a running export writes; invisible to readers until `commit`. */
-  tempPath(exportId: string): string;
+  /**
+   * Where a running export writes; invisible to readers until `commit`. `tag` names the attempt,
+   * so a stale worker and the one that took its job over never write the same file.
+   */
+  tempPath(exportId: string, tag: string): string;
   /** Atomically publishes the finished temp file. */
-  commit(exportId: string): void;
+  commit(exportId: string, tag: string): void;
+  /** Removes an attempt's temp file. */
+  discard(exportId: string, tag: string): void;
   /** Size in bytes of a published file, or undefined when there is none. */
   size(exportId: string): number | undefined;
   /** Streams bytes `start..end` inclusive of a published file. */
   read(exportId: string, start: number, end: number): Readable;
-  /** Removes a published file and any temp file of the job. */
+  /** Removes a published file. */
   remove(exportId: string): void;
   /** Removes temp files left by a crash; returns how many. */
   removeTemps(): number;
@@ -34,12 +39,17 @@ export class FsFileStore implements FileStore {
     return join(this.dir, `${exportId}.export`);
   }
 
-  tempPath(exportId: string): string {
-    return `${this.path(exportId)}.part`;
+  tempPath(exportId: string, tag: string): string {
+    if (!/^[A-Za-z0-9-]{1,40}$/.test(tag)) throw new Error(`not an attempt tag: ${tag}`);
+    return `${this.path(exportId)}.${tag}.part`;
   }
 
-  commit(exportId: string): void {
-    renameSync(this.tempPath(exportId), this.path(exportId));
+  commit(exportId: string, tag: string): void {
+    renameSync(this.tempPath(exportId, tag), this.path(exportId));
+  }
+
+  discard(exportId: string, tag: string): void {
+    rmSync(this.tempPath(exportId, tag), { force: true });
   }
 
   size(exportId: string): number | undefined {
@@ -57,7 +67,6 @@ export class FsFileStore implements FileStore {
 
   remove(exportId: string): void {
     rmSync(this.path(exportId), { force: true });
-    rmSync(this.tempPath(exportId), { force: true });
   }
 
   removeTemps(): number {

@@ -31,10 +31,11 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
   const files = new FsFileStore(exportDir(config.dataDir));
   const scheduler = new Scheduler({
     store, files, clock, log, maxProcessing: config.maxProcessing, fileRetentionDays: config.fileRetentionDays,
-    statusRetentionDays: config.statusRetentionDays, pollMs: options.pollMs,
+    statusRetentionDays: config.statusRetentionDays, pollMs: options.pollMs, leaseMs: config.leaseSeconds * 1000,
   });
   const app = buildApp({ config, store, files, scheduler, clock, log });
-  await scheduler.start();
+  // An api-only process leaves exports to the worker processes that share its store.
+  if (config.role !== 'api') await scheduler.start();
   let closing: Promise<void> | undefined;
   return {
     app, store, scheduler,

@@ -63,6 +63,12 @@ export interface ListJobsQuery {
   limit: number;
 }
 
+/** A claim on a Processing job: who holds it, and until when (wall-clock epoch ms). */
+export interface Lease {
+  owner: string;
+  until: number;
+}
+
 export type JobPatch = Partial<Omit<JobRecord, 'exportId' | 'owner' | 'format' | 'request' | 'createdAt'>>;
 
 /** Where a store lives, in a form that can be posted to a worker thread. */
@@ -163,11 +169,18 @@ export interface Store {
    */
   cancelJob(exportId: string, now: number): Promise<JobRecord>;
   /**
-   * Moves the oldest Queued job (by queuedAt) to Processing if fewer than `maxProcessing` jobs
-   * are Processing; undefined when none can start.
-   * @example while ((job = await store.claimNextJob(clock.now(), 2))) run(job)
+   * Moves the oldest Queued job (by queuedAt) to Processing under a lease, if fewer than
+   * `maxProcessing` jobs are Processing; undefined when none can start. Processing jobs whose
+   * lease ran out (their worker died) go back to the queue first.
+   * @example while ((job = await store.claimNextJob(clock.now(), 2, { owner, until: Date.now() + 30_000 }))) run(job)
    */
-  claimNextJob(now: number, maxProcessing: number): Promise<JobRecord | undefined>;
+  claimNextJob(now: number, maxProcessing: number, lease: Lease): Promise<JobRecord | undefined>;
+  /**
+   * Extends the leases `owner` holds on these jobs; returns the ids it still holds (a job
+   * cancelled or taken over meanwhile is missing, and its worker should stop).
+   * @example const held = await store.renewLeases(owner, [...running], Date.now() + 30_000)
+   */
+  renewLeases(owner: string, exportIds: string[], until: number): Promise<string[]>;
   /**
    * Applies `patch` only if the job is still in `from` (compare-and-set); returns the updated
    * job or undefined when the job has moved on (cancelled meanwhile, say).

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AssetKind } from '../../domain/assets.js';
 import { InvalidRequest } from '../../domain/errors.js';
+import { marketo } from '../../errors/catalog.js';
 import type { Store } from '../../store/store.js';
 import { json, type HandlerResult } from '../http/envelope.js';
 
@@ -24,6 +25,8 @@ export function registerAssets(app: FastifyInstance, store: Store): void {
     }));
     app.get<{ Params: { id: string } }>(`/rest/asset/v1/${path}/:id`, assets, json(async (req: FastifyRequest) => {
       const raw = (req.params as { id: string }).id;
+      // `/form/2001` (no `.json`) or `/form/byName` is no route of Marketo's: 610, not a bad id.
+      if (!raw.endsWith('.json')) throw marketo.notFound();
       const m = /^(\d{1,15})\.json$/.exec(raw);
       if (!m) throw InvalidRequest.type('id', raw.replace(/\.json$/, ''), 'integer');
       const asset = await store.getAsset(kind, Number(m[1]));

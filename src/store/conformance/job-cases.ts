@@ -7,6 +7,8 @@ import { job, T0 } from './fixtures.js';
 import type { StoreCase } from './user-activity-cases.js';
 
 const DAY = 86_400_000;
+/** Leases are wall-clock; this one outlives any test. */
+const LEASE = { owner: 'conformance', until: Date.now() + DAY };
 
 async function insert(store: Store, ...jobs: JobRecord[]): Promise<void> {
   for (const j of jobs) await store.insertJob(j);
@@ -119,19 +121,19 @@ export const jobCases: Record<string, StoreCase> = {
     await store.enqueueJob('early', T0 + 100, 10);
     await store.enqueueJob('middle', T0 + 200, 10);
     await store.enqueueJob('late', T0 + 300, 10);
-    const first = await store.claimNextJob(T0 + 1_000, 2);
+    const first = await store.claimNextJob(T0 + 1_000, 2, LEASE);
     assert.deepEqual(first, { ...job('early', { createdAt: T0 + 1 }), status: 'Processing', queuedAt: T0 + 100, startedAt: T0 + 1_000 });
-    assert.equal((await store.claimNextJob(T0 + 1_001, 2))?.exportId, 'middle');
-    assert.equal(await store.claimNextJob(T0 + 1_002, 2), undefined, 'two already Processing');
+    assert.equal((await store.claimNextJob(T0 + 1_001, 2, LEASE))?.exportId, 'middle');
+    assert.equal(await store.claimNextJob(T0 + 1_002, 2, LEASE), undefined, 'two already Processing');
     assert.equal(await statusOf(store, 'late'), 'Queued');
     await store.transitionJob('early', 'Processing', { status: 'Completed', finishedAt: T0 + 2_000, numberOfRecords: 0, fileSize: 10 });
-    assert.equal((await store.claimNextJob(T0 + 2_001, 2))?.exportId, 'late');
-    assert.equal(await store.claimNextJob(T0 + 2_002, 5), undefined, 'nothing Queued');
+    assert.equal((await store.claimNextJob(T0 + 2_001, 2, LEASE))?.exportId, 'late');
+    assert.equal(await store.claimNextJob(T0 + 2_002, 5, LEASE), undefined, 'nothing Queued');
   },
   'claimNextJob returns undefined on an empty table and ignores Created jobs': async (store) => {
-    assert.equal(await store.claimNextJob(T0, 2), undefined);
+    assert.equal(await store.claimNextJob(T0, 2, LEASE), undefined);
     await insert(store, job('c'));
-    assert.equal(await store.claimNextJob(T0, 2), undefined);
+    assert.equal(await store.claimNextJob(T0, 2, LEASE), undefined);
     assert.equal(await statusOf(store, 'c'), 'Created');
   },
   'transitionJob is a compare-and-set on the status': async (store) => {
@@ -173,14 +175,14 @@ export const jobCases: Record<string, StoreCase> = {
     await insert(store, job('a'), job('b'), job('c'));
     await store.enqueueJob('a', T0 + 100, 10);
     await store.enqueueJob('b', T0 + 200, 10);
-    await store.claimNextJob(T0 + 300, 2);
-    await store.claimNextJob(T0 + 301, 2);
+    await store.claimNextJob(T0 + 300, 2, LEASE);
+    await store.claimNextJob(T0 + 301, 2, LEASE);
     await store.enqueueJob('c', T0 + 400, 10);
     await store.requeueProcessing(['b']);
-    assert.equal((await store.claimNextJob(T0 + 500, 2))?.exportId, 'b');
+    assert.equal((await store.claimNextJob(T0 + 500, 2, LEASE))?.exportId, 'b');
     await store.requeueProcessing();
-    assert.deepEqual([(await store.claimNextJob(T0 + 600, 3))?.exportId, (await store.claimNextJob(T0 + 601, 3))?.exportId], ['a', 'b']);
-    assert.equal((await store.claimNextJob(T0 + 602, 3))?.exportId, 'c');
+    assert.deepEqual([(await store.claimNextJob(T0 + 600, 3, LEASE))?.exportId, (await store.claimNextJob(T0 + 601, 3, LEASE))?.exportId], ['a', 'b']);
+    assert.equal((await store.claimNextJob(T0 + 602, 3, LEASE))?.exportId, 'c');
   },
   'exportedBytesSince sums fileSize of jobs Completed at or after since': async (store) => {
     assert.equal(await store.exportedBytesSince(0), 0);
@@ -214,5 +216,23 @@ export const jobCases: Record<string, StoreCase> = {
     for (const gone of ['c-old', 'f-old', 'x-old', 'created-old']) assert.equal(await store.getJob(gone), undefined, gone);
     for (const kept of ['q-old', 'p-old', 'c-recent', 'created-recent']) assert.ok(await store.getJob(kept), kept);
     assert.equal(await store.deleteJobsEndedBefore(T0 - 30 * DAY), 0);
+  },
+  'claimNextJob requeues Processing jobs whose lease ran out, then claims them again': async (store) => {
+    await insert(store, at('dead', 'Queued'), at('next', 'Queued', { queuedAt: T0 + 50 }));
+    assert.equal((await store.claimNextJob(T0 + 100, 1, { owner: 'w1', until: Date.now() - 1 }))?.exportId, 'dead');
+    // w1 died: its lease is already past, so w2 gets the same job back (it is oldest in the queue).
+    const again = await store.claimNextJob(T0 + 200, 1, { owner: 'w2', until: Date.now() + DAY });
+    assert.equal(again?.exportId, 'dead');
+    assert.equal(again?.startedAt, T0 + 200);
+    assert.equal(await store.claimNextJob(T0 + 300, 1, { owner: 'w2', until: Date.now() + DAY }), undefined, 'the limit counts the live claim');
+  },
+  'renewLeases keeps only the jobs the owner still holds in Processing': async (store) => {
+    await insert(store, at('a', 'Queued'), at('b', 'Queued', { queuedAt: T0 + 50 }), at('c', 'Queued', { queuedAt: T0 + 60 }));
+    await store.claimNextJob(T0, 3, { owner: 'w1', until: Date.now() + DAY });
+    await store.claimNextJob(T0, 3, { owner: 'w1', until: Date.now() + DAY });
+    await store.claimNextJob(T0, 3, { owner: 'w2', until: Date.now() + DAY });
+    await store.cancelJob('b', T0 + 1);
+    assert.deepEqual((await store.renewLeases('w1', ['a', 'b', 'c'], Date.now() + DAY)).sort(), ['a']);
+    assert.deepEqual(await store.renewLeases('w1', [], Date.now()), []);
   },
 };

@@ -11,7 +11,7 @@ import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull
 import type { ExportRequest } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ImportResult, JobPatch, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ApiUser, ImportResult, JobPatch, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import { JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { MIGRATIONS } from './schema.js';
@@ -279,13 +279,23 @@ export class PostgresStore implements Store {
     });
   }
 
-  async claimNextJob(now: number, maxProcessing: number): Promise<JobRecord | undefined> {
+  async claimNextJob(now: number, maxProcessing: number, lease: Lease): Promise<JobRecord | undefined> {
     return this.tx(async (c) => {
+      // Counting and claiming must be one step across processes, hence the lock; SKIP LOCKED keeps
+      // the row pick from waiting on rows an enqueue or cancel holds.
       await c.query('SELECT pg_advisory_xact_lock($1)', [JOB_LIMIT_LOCK]);
+      await c.query(SQL.requeueExpired, [Date.now()]);
       if (((await c.query(SQL.countProcessing)).rows[0].n as number) >= maxProcessing) return undefined;
       const id = (await c.query(SQL.oldestQueued)).rows[0]?.export_id as string | undefined;
-      return id === undefined ? undefined : patch(c, id, 'Queued', { status: 'Processing', startedAt: now });
+      if (id === undefined) return undefined;
+      await c.query(SQL.setLease, [lease.owner, lease.until, id]);
+      return patch(c, id, 'Queued', { status: 'Processing', startedAt: now });
     });
+  }
+
+  async renewLeases(owner: string, exportIds: string[], until: number): Promise<string[]> {
+    if (exportIds.length === 0) return [];
+    return (await this.q(SQL.renewLeases, [until, exportIds, owner])).map((r) => r.export_id as string);
   }
 
   async transitionJob(exportId: string, from: JobStatus, p: JobPatch): Promise<JobRecord | undefined> {

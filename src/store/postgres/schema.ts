@@ -76,4 +76,9 @@ export const MIGRATIONS: string[] = [
     data text NOT NULL
   );
   `,
+  `
+  -- Who runs a Processing job, and until when the claim holds without renewal (wall-clock ms).
+  ALTER TABLE jobs ADD COLUMN lease_owner text;
+  ALTER TABLE jobs ADD COLUMN lease_expires_at bigint;
+  `,
 ];

@@ -117,7 +117,13 @@ export const SQL = {
   oldestQueued: `SELECT export_id FROM jobs WHERE status = 'Queued' ORDER BY queued_at, created_at, export_id
     LIMIT 1 FOR UPDATE SKIP LOCKED`,
   processingIds: `SELECT export_id FROM jobs WHERE status = 'Processing'`,
-  requeue: `UPDATE jobs SET status = 'Queued', started_at = NULL WHERE export_id = ANY($1::text[]) AND status = 'Processing'`,
+  requeue: `UPDATE jobs SET status = 'Queued', started_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+    WHERE export_id = ANY($1::text[]) AND status = 'Processing'`,
+  requeueExpired: `UPDATE jobs SET status = 'Queued', started_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+    WHERE status = 'Processing' AND lease_expires_at < $1`,
+  setLease: 'UPDATE jobs SET lease_owner = $1, lease_expires_at = $2 WHERE export_id = $3',
+  renewLeases: `UPDATE jobs SET lease_expires_at = $1 WHERE export_id = ANY($2::text[]) AND lease_owner = $3 AND status = 'Processing'
+    RETURNING export_id`,
   exportedBytesSince: `SELECT coalesce(sum(file_size), 0)::bigint AS n FROM jobs WHERE status = 'Completed' AND finished_at >= $1`,
   jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < $1`,
   deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < $1 AND status NOT IN ('Queued', 'Processing')`,

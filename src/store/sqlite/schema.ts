@@ -75,4 +75,9 @@ export const MIGRATIONS: string[] = [
     data TEXT NOT NULL                   -- the CustomActivityType, JSON
   );
   `,
+  `
+  -- Who runs a Processing job, and until when the claim holds without renewal.
+  ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+  ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
+  `,
 ];

@@ -105,7 +105,12 @@ export const SQL = {
   countProcessing: `SELECT count(*) FROM jobs WHERE status = 'Processing'`,
   oldestQueued: `SELECT export_id FROM jobs WHERE status = 'Queued' ORDER BY queued_at, created_at, export_id LIMIT 1`,
   processingIds: `SELECT export_id FROM jobs WHERE status = 'Processing'`,
-  requeue: `UPDATE jobs SET status = 'Queued', started_at = NULL WHERE export_id = ? AND status = 'Processing'`,
+  requeue: `UPDATE jobs SET status = 'Queued', started_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+    WHERE export_id = ? AND status = 'Processing'`,
+  requeueExpired: `UPDATE jobs SET status = 'Queued', started_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+    WHERE status = 'Processing' AND lease_expires_at < ?`,
+  setLease: 'UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE export_id = ?',
+  renewLease: `UPDATE jobs SET lease_expires_at = ? WHERE export_id = ? AND lease_owner = ? AND status = 'Processing'`,
   exportedBytesSince: `SELECT coalesce(sum(file_size), 0) FROM jobs WHERE status = 'Completed' AND finished_at >= ?`,
   jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < ?`,
   deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < ?

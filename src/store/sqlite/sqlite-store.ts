@@ -9,7 +9,7 @@ import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull
 import type { ExportRequest } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ImportResult, JobPatch, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ApiUser, ImportResult, JobPatch, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import { JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { MIGRATIONS } from './schema.js';
@@ -258,14 +258,21 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async claimNextJob(now: number, maxProcessing: number): Promise<JobRecord | undefined> {
+  async claimNextJob(now: number, maxProcessing: number, lease: Lease): Promise<JobRecord | undefined> {
     // One writer at a time (BEGIN IMMEDIATE) makes count-then-claim atomic across processes.
     return this.db.transaction(() => {
+      this.stmt(SQL.requeueExpired).run(Date.now());
       const processing = this.stmt(SQL.countProcessing).pluck().get() as number;
       if (processing >= maxProcessing) return undefined;
       const id = this.stmt(SQL.oldestQueued).pluck().get() as string | undefined;
-      return id === undefined ? undefined : this.patchSync(id, 'Queued', { status: 'Processing', startedAt: now });
+      if (id === undefined) return undefined;
+      this.stmt(SQL.setLease).run(lease.owner, lease.until, id);
+      return this.patchSync(id, 'Queued', { status: 'Processing', startedAt: now });
     }).immediate();
+  }
+
+  async renewLeases(owner: string, exportIds: string[], until: number): Promise<string[]> {
+    return this.db.transaction(() => exportIds.filter((id) => this.stmt(SQL.renewLease).run(until, id, owner).changes > 0)).immediate();
   }
 
   async transitionJob(exportId: string, from: JobStatus, patch: JobPatch): Promise<JobRecord | undefined> {
