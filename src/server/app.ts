@@ -26,7 +26,7 @@ import type { AppDeps } from './deps.js';
 import { authenticate, authorize, tokenFrom } from './http/auth.js';
 import './http/context.js';
 import { envelopeFor, renderError } from './http/error-renderer.js';
-import { CallLimits } from './http/limits.js';
+import { createCallGate } from './http/limits.js';
 import { normalisePath } from './http/normalise-path.js';
 
 const MAX_URI = 8 * 1024;
@@ -34,7 +34,7 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { store, clock, config } = deps;
-  const limits = new CallLimits(config, clock);
+  const limits = createCallGate(config, clock, store.callCounter, (err) => deps.log.error({ err }, 'releasing a call failed'));
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // Fastify's request id is Marketo's requestId, so every log line of a request carries it.
@@ -59,16 +59,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const user = await authenticate(store, clock, tokenFrom(req.headers.authorization, req.query)); // 4
     authorize(user, access); // 5
     req.ctx.user = user;
-    limits.admit(user.name); // 6
+    req.ctx.ticket = await limits.admit(user.name); // 6
     req.ctx.admitted = true;
     // A client that hangs up mid-request or mid-download never gets 'finish' (so no onResponse);
     // 'close' fires in every case, so the slot is always given back, once.
     reply.raw.once('close', () => release(req));
+    if (reply.raw.destroyed) release(req); // hung up while being admitted: 'close' has already fired
   });
-  const release = (req: { ctx?: { admitted?: boolean } }) => {
+  const release = (req: { ctx?: { admitted?: boolean; ticket?: string } }) => {
     if (!req.ctx?.admitted) return;
     req.ctx.admitted = false;
-    limits.release();
+    limits.release(req.ctx.ticket);
   };
   app.addHook('onResponse', async (req, reply) => {
     release(req);

@@ -31,6 +31,30 @@ export interface AccessToken {
   expiresAt: number;
 }
 
+/** The call limits as a backend counts them (all optional limits left out mean "off"). */
+export interface CallLimitSettings {
+  rate?: { calls: number; seconds: number };
+  maxInFlight?: number;
+  /** 0 = unlimited. */
+  dailyQuota: number;
+}
+
+/**
+ * Call limits counted in the store, so that they hold across every process that shares it.
+ * Present only on backends several processes share (PostgreSQL).
+ */
+export interface CallCounter {
+  /**
+   * Counts one call if every limit allows it, atomically; otherwise names the limit that refused.
+   * @example const r = await counter.admit({ user: 'etl', now, dayStart, settings }); if ('refused' in r) ...
+   */
+  admit(call: { user: string; now: number; dayStart: number; settings: CallLimitSettings }): Promise<{ ticket: string } | { refused: '606' | '607' | '615' }>;
+  /** The call is done; it no longer counts as in flight. @example await counter.release(ticket) */
+  release(ticket: string): Promise<void>;
+  /** Calls per user since `dayStart`. @example await counter.usage(dayStart) */
+  usage(dayStart: number): Promise<{ userId: string; count: number }[]>;
+}
+
 /** How a backend differs; callers read these flags instead of asking which backend it is. */
 export interface StoreCapabilities {
   /** Several processes may claim jobs at once (PostgreSQL's SKIP LOCKED); SQLite has one writer. */
@@ -77,6 +101,8 @@ export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres
 export interface Store {
   readonly capabilities: StoreCapabilities;
   readonly location: StoreLocation;
+  /** Shared call limits, where several processes share the store; absent means count per process. */
+  readonly callCounter?: CallCounter;
 
   // --- API users and tokens ---
   /** @example await store.createUser({ clientId, name: 'etl', role: 'read-only-activity', secretHash, disabled: false, createdAt: now }) */

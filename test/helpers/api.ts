@@ -170,3 +170,55 @@ export function* manyActivities(n: number, options: { startGuid?: number; big?: 
 export function requestIdTime(requestId: string): number {
   return parseInt(requestId.split('#')[1]!, 16);
 }
+
+/** Harness overrides that switch the call limits off, for tests that make many calls at one clock instant. */
+export const NO_LIMITS = { rateLimit: undefined, maxConcurrentRequests: undefined, dailyCallQuota: 0 } as const;
+
+/** A token for an existing user (after the clock moved past the old token's life, say). */
+export async function tokenFor(h: Harness, u: { clientId: string; clientSecret: string }): Promise<string> {
+  const r = await h.call(`/identity/oauth/token?grant_type=client_credentials&client_id=${u.clientId}&client_secret=${encodeURIComponent(u.clientSecret)}`);
+  assert.equal(r.status, 200);
+  return ((await r.json()) as { access_token: string }).access_token;
+}
+
+/** A new user and a live token for it. */
+export async function userWithToken(h: Harness, role: Parameters<Harness['user']>[0] = 'read-only-activity') {
+  const u = await h.user(role);
+  return { ...u, token: await tokenFor(h, u) };
+}
+
+/** A valid create body text over [START, END], CSV, default fields. */
+export const CREATE_BODY = createBody(START, END);
+
+/**
+ * Holds a bulk call in flight: its headers (with a valid token) arrive and are admitted by the
+ * call limits, but its body stays incomplete until `finish` sends the rest.
+ */
+export async function heldCall(h: Harness, token: string): Promise<{ socket: Socket; finish: () => Promise<string> }> {
+  const socket = await openSocket(h, [
+    `POST ${BASE}/create.json HTTP/1.1`, 'Host: localhost', `Authorization: Bearer ${token}`, 'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(CREATE_BODY)}`, 'Connection: close', '', CREATE_BODY.slice(0, 5),
+  ].join('\r\n'));
+  const answer = readAll(socket);
+  return {
+    socket,
+    finish: async () => {
+      socket.write(CREATE_BODY.slice(5));
+      return answer;
+    },
+  };
+}
+
+/**
+ * Lists jobs until `pred` holds for the answer (held calls are admitted asynchronously, and a
+ * hung-up socket is noticed asynchronously); fails after 200 tries.
+ */
+export async function untilAnswer(h: Harness, token: string, pred: (body: any) => boolean): Promise<any> {
+  let last: any;
+  for (let i = 0; i < 200; i++) {
+    last = await h.json(`${BASE}.json`, { token });
+    if (pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.fail(`condition never met; last answer ${JSON.stringify(last)}`);
+}

@@ -6,6 +6,8 @@ export interface RequestContext {
   user?: ApiUser;
   /** Set when the call limits admitted the call, so the response releases it exactly once. */
   admitted?: boolean;
+  /** The shared counter's ticket for the admitted call, if the limits are shared. */
+  ticket?: string;
 }
 
 import type { Access as PermissionAccess } from '../../domain/permissions.js';

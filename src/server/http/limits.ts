@@ -1,13 +1,14 @@
 /**
  * Marketo's call limits for one subscription (one Tidemark instance): a sliding-window rate limit
  * (606), requests in flight (615) and a daily call quota reset at 00:00 America/Chicago (607).
- * Calls these limits reject do not count against them, as Marketo documents. In-memory: the counts
- * are per process.
+ * Calls these limits reject do not count against them, as Marketo documents. `CallLimits` counts in
+ * memory, for one process; `createCallGate` picks it or the store's shared counter.
  */
 import { chicagoDayStart } from '../../domain/dates.js';
 import { marketo } from '../../errors/catalog.js';
 import type { RateLimit } from '../../config/config.js';
 import type { Clock } from '../../lib/clock.js';
+import type { CallCounter, CallLimitSettings } from '../../store/store.js';
 
 export interface LimitSettings {
   rateLimit?: RateLimit;
@@ -64,4 +65,53 @@ export class CallLimits {
     const users = [...this.byUser].map(([userId, count]) => ({ userId, count }));
     return { dayStart: this.day, total: this.callsToday, users };
   }
+}
+
+/** Admission as the pipeline sees it: local counts, or counts shared through the store. */
+export interface CallGate {
+  /** Admits the call or throws the Marketo failure; returns what `release` needs. */
+  admit(userName: string): Promise<string | undefined>;
+  release(ticket: string | undefined): void;
+  usage(): Promise<{ dayStart: number; total: number; users: { userId: string; count: number }[] }>;
+}
+
+/**
+ * One process's gate: in memory when this process is the only server of its store (SQLite), or
+ * through the store's CallCounter when several processes share it (PostgreSQL).
+ */
+export function createCallGate(settings: LimitSettings, clock: Clock, counter?: CallCounter, onError?: (err: unknown) => void): CallGate {
+  if (!counter) {
+    const local = new CallLimits(settings, clock);
+    return {
+      admit: async (user) => {
+        local.admit(user);
+        return undefined;
+      },
+      release: () => local.release(),
+      usage: async () => local.usage(),
+    };
+  }
+  const shared: CallLimitSettings = {
+    ...(settings.rateLimit ? { rate: settings.rateLimit } : {}),
+    ...(settings.maxConcurrentRequests !== undefined ? { maxInFlight: settings.maxConcurrentRequests } : {}),
+    dailyQuota: settings.dailyCallQuota,
+  };
+  return {
+    async admit(user) {
+      const now = clock.now();
+      const r = await counter.admit({ user, now, dayStart: chicagoDayStart(now), settings: shared });
+      if ('ticket' in r) return r.ticket;
+      if (r.refused === '615') throw marketo.concurrencyLimited(settings.maxConcurrentRequests!);
+      if (r.refused === '606') throw marketo.rateLimited(settings.rateLimit!.calls, settings.rateLimit!.seconds);
+      throw marketo.dailyCallQuota();
+    },
+    release(ticket) {
+      if (ticket) counter.release(ticket).catch((err) => onError?.(err));
+    },
+    async usage() {
+      const dayStart = chicagoDayStart(clock.now());
+      const users = await counter.usage(dayStart);
+      return { dayStart, total: users.reduce((n, u) => n + u.count, 0), users };
+    },
+  };
 }

@@ -14,6 +14,7 @@ import type {
   AccessToken, ApiUser, ImportResult, JobPatch, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import { JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
+import { PostgresCallCounter } from './call-counter.js';
 import { MIGRATIONS } from './schema.js';
 import { copyTextLine, exportCopy, exportRowsPage, IMPORT_LOCK, JOB_LIMIT_LOCK, SQL } from './sql.js';
 
@@ -40,6 +41,7 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly schema: string;
   private ready: Promise<void>;
+  readonly callCounter: PostgresCallCounter;
 
   constructor(url: string, options: { poolSize?: number; migrate?: boolean } = {}) {
     this.location = { kind: 'postgres', url };
@@ -48,6 +50,7 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, options: `-c search_path=${schema}` });
     this.pool.on('error', () => undefined); // an idle client dropped by the server; the next query reconnects
     this.ready = options.migrate === false ? Promise.resolve() : this.migrate();
+    this.callCounter = new PostgresCallCounter((fn) => this.tx(fn), (sql, params) => this.q(sql, params));
   }
 
   private async migrate(): Promise<void> {

@@ -81,4 +81,10 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE jobs ADD COLUMN lease_owner text;
   ALTER TABLE jobs ADD COLUMN lease_expires_at bigint;
   `,
+  `
+  -- Call limits shared by every api process: one row a call (kept a day), one row a call in flight.
+  CREATE TABLE api_calls (at bigint NOT NULL, user_name text NOT NULL);
+  CREATE INDEX api_calls_by_time ON api_calls (at);
+  CREATE TABLE calls_in_flight (ticket text PRIMARY KEY, since bigint NOT NULL);
+  `,
 ];

@@ -1,0 +1,56 @@
+/**
+ * Marketo's call limits (606 rate, 615 in flight, 607 daily) counted in PostgreSQL, so they hold
+ * across every api process. Admission is serialised under an advisory lock: the counts and the
+ * insert are one step.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { CallCounter, CallLimitSettings } from '../store.js';
+
+const CALL_LOCK = 7_311_003;
+/** A process that dies with calls in flight must not hold the 615 limit forever. */
+const STALE_IN_FLIGHT_MS = 10 * 60_000;
+
+export class PostgresCallCounter implements CallCounter {
+  private admitted = 0;
+
+  constructor(private readonly tx: <T>(fn: (c: pg.PoolClient) => Promise<T>) => Promise<T>, private readonly q: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>) {}
+
+  async admit(call: { user: string; now: number; dayStart: number; settings: CallLimitSettings }): Promise<{ ticket: string } | { refused: '606' | '607' | '615' }> {
+    const { now, dayStart, settings } = call;
+    const ticket = randomUUID();
+    const out = await this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [CALL_LOCK]);
+      if (settings.maxInFlight !== undefined) {
+        const n = (await c.query('SELECT count(*)::int AS n FROM calls_in_flight WHERE since > $1', [Date.now() - STALE_IN_FLIGHT_MS])).rows[0].n as number;
+        if (n >= settings.maxInFlight) return { refused: '615' as const };
+      }
+      if (settings.rate) {
+        const n = (await c.query('SELECT count(*)::int AS n FROM api_calls WHERE at > $1', [now - settings.rate.seconds * 1000])).rows[0].n as number;
+        if (n >= settings.rate.calls) return { refused: '606' as const };
+      }
+      if (settings.dailyQuota > 0) {
+        const n = (await c.query('SELECT count(*)::int AS n FROM api_calls WHERE at >= $1', [dayStart])).rows[0].n as number;
+        if (n >= settings.dailyQuota) return { refused: '607' as const };
+      }
+      await c.query('INSERT INTO api_calls (at, user_name) VALUES ($1, $2)', [now, call.user]);
+      await c.query('INSERT INTO calls_in_flight (ticket, since) VALUES ($1, $2)', [ticket, Date.now()]);
+      return { ticket };
+    });
+    // Now and then, forget calls older than any window that counts them.
+    if ('ticket' in out && ++this.admitted % 1000 === 0) {
+      await this.q('DELETE FROM api_calls WHERE at < $1', [Math.min(dayStart, now - 86_400_000)]);
+      await this.q('DELETE FROM calls_in_flight WHERE since < $1', [Date.now() - STALE_IN_FLIGHT_MS]);
+    }
+    return out;
+  }
+
+  async release(ticket: string): Promise<void> {
+    await this.q('DELETE FROM calls_in_flight WHERE ticket = $1', [ticket]);
+  }
+
+  async usage(dayStart: number): Promise<{ userId: string; count: number }[]> {
+    return (await this.q('SELECT user_name, count(*)::int AS n FROM api_calls WHERE at >= $1 GROUP BY user_name ORDER BY user_name', [dayStart]))
+      .map((r) => ({ userId: r.user_name as string, count: r.n as number }));
+  }
+}
