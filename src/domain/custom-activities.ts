@@ -74,8 +74,14 @@ function readAttributes(raw: unknown): CustomAttribute[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw InvalidRequest.rule('attributes', 'must be an array of {apiName, name, dataType}');
   if (raw.length > MAX_CUSTOM_ATTRIBUTES) throw InvalidRequest.rule('attributes', `at most ${MAX_CUSTOM_ATTRIBUTES} attributes are allowed`);
+  const seen = new Set<string>();
   return raw.map((a, i) => {
     if (!isObj(a) || !text(a.apiName) || !text(a.name)) throw InvalidRequest.rule(`attributes[${i}]`, 'needs apiName and name');
+    // Both name an attribute in posted records, and the display name keys it in the export.
+    for (const key of [`apiName ${a.apiName}`, `name ${a.name}`]) {
+      if (seen.has(key)) throw InvalidRequest.rule(`attributes[${i}]`, `${key.replace(' ', " '")}' is used twice`);
+      seen.add(key);
+    }
     const dataType = a.dataType ?? 'string';
     if (typeof dataType !== 'string' || !DATA_TYPES.includes(dataType)) throw InvalidRequest.rule(`attributes[${i}].dataType`, `must be one of ${DATA_TYPES.join(', ')}`);
     return { apiName: a.apiName, name: a.name, dataType, ...(typeof a.description === 'string' ? { description: a.description } : {}) };
