@@ -112,7 +112,7 @@ class FakeMarketo {
       case 'file': {
         if (this.expireFirstFile && this.fileRequests++ === 0) return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } });
         if (job.status !== 'Completed' || !job.file) return new Response('Not Found', { status: 404 });
-        return new Response(job.file, { headers: { 'content-type': 'text/csv' } });
+        return new Response(new Uint8Array(job.file), { headers: { 'content-type': 'text/csv' } });
       }
     }
     return error('610', 'Requested resource not found');
