@@ -133,7 +133,10 @@ test('identity calls do not count toward 606, 607 or 615 and are not refused by 
   assert.equal((await getToken(h, u)).status, 200);
 });
 
-test('identity answers while the in-flight limit is taken', async (t) => {
+// Holding requests in flight relies on admission order, which is asynchronous on PostgreSQL
+// (test/scale-out/shared-limits.test.ts covers 615 there).
+test('identity answers while the in-flight limit is taken', process.env.TIDEMARK_TEST_STORE === 'postgres'
+  ? { skip: 'admission is asynchronous on PostgreSQL (see test/scale-out/shared-limits.test.ts)' } : {}, async (t) => {
   const h = await startHarness(t.name, { maxConcurrentRequests: 1, rateLimit: undefined });
   t.after(() => h.close());
   const u = await h.user();

@@ -6,6 +6,7 @@
  * test fails half-way; every temp dir from `tempDir` is removed the same way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { ExportJob } from '../../src/client/types.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -174,19 +175,8 @@ export const sha256 = (bytes: Uint8Array | string): string => `sha256:${createHa
 
 export const BASE = '/bulk/v1/activities/export';
 
-export interface Job {
-  exportId: string;
-  format: string;
-  status: string;
-  createdAt: string;
-  queuedAt?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  numberOfRecords?: number;
-  fileSize?: number;
-  fileChecksum?: string;
-  errorMsg?: string;
-}
+/** A job as the API shows it (the SDK's wire type). */
+export type Job = ExportJob;
 
 /** A small API client for one server and one token. */
 export class Api {

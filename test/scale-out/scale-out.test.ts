@@ -5,7 +5,7 @@
  * other worker runs the job again).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
@@ -15,6 +15,7 @@ import { newClientCredentials } from '../../src/lib/ids.js';
 import { hashSecret } from '../../src/lib/secrets.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { dropTestSchema, tempDir } from '../helpers/harness.js';
+import { startServe } from './serve.js';
 
 const base = process.env.TIDEMARK_TEST_DATABASE_URL;
 const START = Date.UTC(2026, 2, 1);
@@ -29,21 +30,6 @@ function* activities(): Generator<Activity> {
       actionResult: null,
     };
   }
-}
-
-function startServe(args: string[]): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['bin/tidemark.js', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => /listening on|worker running/.test(l));
-      if (line) resolve({ child, line });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
 }
 
 test('two workers and an api process share the limits, and a killed worker loses its job to the other', { skip: base ? false : 'TIDEMARK_TEST_DATABASE_URL is not set (.ci/run starts PostgreSQL and sets it)', timeout: 240_000 }, async (t) => {
@@ -68,7 +54,7 @@ test('two workers and an api process share the limits, and a killed worker loses
   children.push(api.child);
   const workers = await Promise.all([startServe([...common, '--role', 'worker']), startServe([...common, '--role', 'worker'])]);
   children.push(...workers.map((w) => w.child));
-  const baseUrl = /listening on (http:\/\/\S+)/.exec(api.line)![1]!;
+  const baseUrl = api.url!;
 
   const token = ((await (await fetch(`${baseUrl}/identity/oauth/token?grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`)).json()) as { access_token: string }).access_token;
   const call = async (path: string, init: RequestInit = {}) =>

@@ -4,7 +4,7 @@
  * held in flight on one process takes a place of the in-flight limit (615) on the other.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
@@ -12,23 +12,14 @@ import { newClientCredentials } from '../../src/lib/ids.js';
 import { hashSecret } from '../../src/lib/secrets.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { dropTestSchema, tempDir } from '../helpers/harness.js';
+import { startServe } from './serve.js';
 
 const base = process.env.TIDEMARK_TEST_DATABASE_URL;
 const skip = base ? false : 'TIDEMARK_TEST_DATABASE_URL is not set (.ci/run starts PostgreSQL and sets it)';
 
 async function startApi(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['bin/tidemark.js', 'serve', '--role', 'api', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
+  const { child, url } = await startServe(['--role', 'api', '--port', '0', '--log-level', 'warn', ...args]);
+  return { child, url: url! };
 }
 
 async function setup(t: { after: (fn: () => Promise<void>) => void }, name: string, flags: string[]) {

@@ -29,6 +29,9 @@ function columnExpression(field: ExportField): string {
     case 'primaryAttributeValue': return `NULLIF(pav, 'null')`;
     case 'attributes': return 'attributes';
     case 'actionResult': return 'action_result';
+    // Requests are validated on create; a stored one that names something else must fail loudly
+    // (PostgreSQL would accept an empty select list and write empty lines).
+    default: throw new Error(`unknown export field ${String(field)}`);
   }
 }
 
@@ -127,6 +130,10 @@ export const SQL = {
   exportedBytesSince: `SELECT coalesce(sum(file_size), 0)::bigint AS n FROM jobs WHERE status = 'Completed' AND finished_at >= $1`,
   jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < $1`,
   deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < $1 AND status NOT IN ('Queued', 'Processing')`,
+  // The emulator's reset (resetData). Activities are counted first: TRUNCATE reports no row count.
+  deleteAllJobs: 'DELETE FROM jobs',
+  deleteAllTokens: 'DELETE FROM tokens',
+  truncateActivities: 'TRUNCATE activities, leads',
 } as const;
 
 /** Job limits (queue, processing) are checked and acted on under this transaction-scoped lock. */

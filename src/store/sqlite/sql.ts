@@ -25,6 +25,7 @@ function columnExpression(field: ExportField, delimiter: string): string {
     case 'primaryAttributeValue': return `coalesce(${quoted('pav', delimiter)}, 'null')`;
     case 'attributes': return quoted('attributes', delimiter);
     case 'actionResult': return `coalesce(action_result, 'null')`;
+    default: throw new Error(`unknown export field ${String(field)}`);
   }
 }
 
@@ -115,4 +116,9 @@ export const SQL = {
   jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < ?`,
   deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < ?
     AND status NOT IN ('Queued', 'Processing')`,
+  // The emulator's reset (resetData).
+  deleteAllJobs: 'DELETE FROM jobs',
+  deleteAllTokens: 'DELETE FROM tokens',
+  deleteAllActivities: 'DELETE FROM activities',
+  deleteAllLeads: 'DELETE FROM leads',
 } as const;
