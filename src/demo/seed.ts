@@ -12,9 +12,7 @@ export const todayUtc = (now: number): number => Math.floor(now / DAY_MS) * DAY_
 
 /** Writes the demo asset catalog and activities; returns how many activities were new. */
 export async function writeDemoActivities(store: Store, options: DemoOptions, onProgress?: (written: number) => void): Promise<number> {
-  const catalog = parseCatalog(DEMO_CATALOG, DEMO_CATALOG_DATE);
-  if ('error' in catalog) throw new Error(`demo catalog: ${catalog.error}`);
-  await store.putAssets(catalog.assets);
+  await writeDemoCatalog(store);
   const counted = function* () {
     let n = 0;
     for (const a of demoActivities(options)) {
@@ -24,6 +22,13 @@ export async function writeDemoActivities(store: Store, options: DemoOptions, on
   };
   const { inserted } = await store.importActivities(counted());
   return inserted;
+}
+
+/** The demo asset catalog (idempotent: assets are replaced by kind and id). */
+export async function writeDemoCatalog(store: Store): Promise<void> {
+  const catalog = parseCatalog(DEMO_CATALOG, DEMO_CATALOG_DATE);
+  if ('error' in catalog) throw new Error(`demo catalog: ${catalog.error}`);
+  await store.putAssets(catalog.assets);
 }
 
 /** The demo API user, created once with fixed, documented credentials (demo use only). */
