@@ -1,0 +1,136 @@
+/**
+ * The benchmark's data: three months of the demo generator's activities (July, August, September
+ * 2025), each row given a 32-hex `Session ID` attribute so a line averages ~290 bytes, the size the
+ * issue's 1.7 M rows / 500 MB window implies. August is "the 31-day window". Built once per size
+ * and kept under the bench directory (a manifest says what is there).
+ */
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import pg from 'pg';
+import type { Activity } from '../../src/domain/activity.js';
+import { formatMarketoDate } from '../../src/domain/dates.js';
+import { demoActivities } from '../../src/demo/generate.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+export const WINDOW = { start: Date.UTC(2025, 7, 1), end: Date.UTC(2025, 8, 1) - 1000 };
+/** A one-day window inside August, for the "small export" of the memory scenario. */
+export const SMALL_WINDOW = { start: Date.UTC(2025, 7, 12), end: Date.UTC(2025, 7, 13) - 1000 };
+/** 90 days for `tidemark extract`: 2025-07-01 .. 2025-09-28 inclusive. */
+export const EXTRACT_RANGE = { since: '2025-07-01', until: '2025-09-28' };
+
+const MONTHS = [
+  { endMs: Date.UTC(2025, 7, 1), days: 31, seed: 7 },
+  { endMs: Date.UTC(2025, 8, 1), days: 31, seed: 8 },
+  { endMs: Date.UTC(2025, 9, 1), days: 30, seed: 9 },
+];
+const AUGUST = 1;
+
+/** Cheap, reproducible 32 hex digits from a GUID. */
+function sessionId(guid: number): string {
+  let out = '';
+  let x = guid >>> 0;
+  for (let i = 0; i < 4; i++) {
+    x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d + i) >>> 0;
+    x = (x ^ Math.imul(x ^ (x >>> 12), 0x297a2d39)) >>> 0;
+    out += x.toString(16).padStart(8, '0');
+  }
+  return out;
+}
+
+/** One month of activities; GUIDs are distinct across months (the generator restarts its count). */
+export function* monthActivities(month: number, perDay: number): Generator<Activity> {
+  const m = MONTHS[month]!;
+  const offset = (month + 1) * 100_000_000;
+  for (const a of demoActivities({ days: m.days, activitiesPerDay: perDay, seed: m.seed, endMs: m.endMs })) {
+    const guid = Number(a.marketoGUID) + offset;
+    yield { ...a, marketoGUID: String(guid), attributes: a.attributes.slice(0, -1) + `,"Session ID":"${sessionId(guid)}"}` };
+  }
+}
+
+export interface Dataset {
+  dataDir: string;
+  rows: number;
+  windowRows: number;
+}
+
+/** Bump when the generated rows change, so kept data sets are rebuilt. */
+const DATASET_VERSION = 1;
+
+interface Manifest {
+  version: number;
+  perDay: number;
+  rows: number;
+  windowRows: number;
+}
+
+/** The SQLite store with all three months, built by Tidemark's own import path (demo seed). */
+export async function sqliteDataset(root: string, perDay: number, log: (s: string) => void): Promise<Dataset> {
+  const dataDir = join(root, `sqlite-${perDay}`);
+  const manifestPath = join(dataDir, 'bench-manifest.json');
+  if (existsSync(manifestPath)) {
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    if (m.version === DATASET_VERSION && m.perDay === perDay) return { dataDir, rows: m.rows, windowRows: m.windowRows };
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const store = new SqliteStore(join(dataDir, 'tidemark.sqlite'));
+  const t0 = performance.now();
+  let rows = 0;
+  let windowRows = 0;
+  for (let month = 0; month < MONTHS.length; month++) {
+    const n = (await store.importActivities(monthActivities(month, perDay))).inserted;
+    rows += n;
+    if (month === AUGUST) windowRows = n;
+    log(`  month ${month + 1}/3: ${n.toLocaleString('en-US')} activities (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  await store.close();
+  writeFileSync(manifestPath, JSON.stringify({ version: DATASET_VERSION, perDay, rows, windowRows } satisfies Manifest));
+  return { dataDir, rows, windowRows };
+}
+
+/** The same August on PostgreSQL, in schema `bench<version>_<perDay>`; returns the store URL. */
+export async function postgresDataset(baseUrl: string, perDay: number, log: (s: string) => void): Promise<{ url: string; windowRows: number }> {
+  const u = new URL(baseUrl);
+  u.searchParams.set('schema', `bench${DATASET_VERSION}_${perDay}`);
+  const url = u.toString();
+  const store = new PostgresStore(url, { poolSize: 2 });
+  try {
+    let n = await store.countActivities();
+    if (n === 0) {
+      const t0 = performance.now();
+      n = (await store.importActivities(monthActivities(AUGUST, perDay))).inserted;
+      log(`  PostgreSQL: ${n.toLocaleString('en-US')} activities (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`ANALYZE bench${DATASET_VERSION}_${perDay}.activities`);
+      await c.end();
+    }
+    return { url, windowRows: n };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The NDJSON file for the import scenario (`n` activities of one generator run, attributes as objects). */
+export async function ndjsonFile(root: string, n: number): Promise<string> {
+  const path = join(root, `import-${n}.ndjson`);
+  if (existsSync(path)) return path;
+  const out = createWriteStream(`${path}.tmp`);
+  let written = 0;
+  const perDay = Math.ceil(n / 25);
+  let buf = '';
+  for (const a of demoActivities({ days: 31, activitiesPerDay: perDay, seed: 42, endMs: Date.UTC(2024, 0, 1) })) {
+    buf += JSON.stringify({ ...a, activityDate: formatMarketoDate(a.activityDate), attributes: JSON.parse(a.attributes) }) + '\n';
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+    if (++written === n) break;
+  }
+  out.end(buf);
+  await once(out, 'finish');
+  renameSync(`${path}.tmp`, path);
+  return path;
+}

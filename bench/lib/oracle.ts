@@ -1,0 +1,44 @@
+/**
+ * The byte-exact check: the plain TypeScript formatter (src/export/format.ts) over
+ * store.exportRows, hashed; an export file is right when its checksum equals this one.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { validateExportRequest, type ExportRequest } from '../../src/domain/export-request.js';
+import { formatHeader, formatRow } from '../../src/export/format.js';
+import type { Store } from '../../src/store/store.js';
+import { iso } from './server.js';
+
+export function csvRequest(window: { start: number; end: number }): ExportRequest {
+  return validateExportRequest({ format: 'CSV', filter: { createdAt: { startAt: iso(window.start), endAt: iso(window.end) } } });
+}
+
+/** sha256 (as `sha256:<hex>`) and size of the file the formatter writes for `request`. */
+export async function oracleChecksum(store: Store, request: ExportRequest): Promise<{ checksum: string; bytes: number; rows: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let rows = 0;
+  let buf = formatHeader(request);
+  for await (const a of store.exportRows(request.filter)) {
+    buf += formatRow(a, request.fields, request.format);
+    rows++;
+    if (buf.length > 1 << 20) {
+      const b = Buffer.from(buf, 'utf8');
+      hash.update(b);
+      bytes += b.length;
+      buf = '';
+    }
+  }
+  const b = Buffer.from(buf, 'utf8');
+  hash.update(b);
+  bytes += b.length;
+  return { checksum: `sha256:${hash.digest('hex')}`, bytes, rows };
+}
+
+/** sha256 of `prefix` followed by a file's bytes: a reference tool's output behind Tidemark's header line. */
+export async function fileChecksum(path: string, prefix = ''): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(prefix);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
+}
