@@ -1,6 +1,7 @@
 /** The `tidemark` command. */
 import { Command } from 'commander';
 import { registerDemo } from './demo.js';
+import { registerEmulator } from './emulator.js';
 import { registerExtract } from './extract.js';
 import { registerImport } from './import.js';
 import { registerServe } from './serve.js';
@@ -14,6 +15,7 @@ registerUsers(program);
 registerImport(program);
 registerDemo(program);
 registerExtract(program);
+registerEmulator(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`tidemark: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import { ConfigError, envName, loadServeConfig, SERVE_FLAGS } from '../config/config.js';
-import { ensureDemoUser, todayUtc, writeDemoActivities, DEMO_DEFAULTS } from '../demo/seed.js';
+import { ConfigError, envName, loadServeConfig, SERVE_FLAGS, takesValue } from '../config/config.js';
+import { ensureDemoUser, todayUtc, writeDemoActivities, writeDemoCatalog, DEMO_DEFAULTS } from '../demo/seed.js';
 import { createTidemark } from '../server/main.js';
 import { fail } from './store-options.js';
 
 export function registerServe(program: Command): void {
   const cmd = program.command('serve').description('start the HTTP API and the export workers');
   for (const [flag, fallback, help] of SERVE_FLAGS) {
-    const takesValue = fallback !== undefined || flag === 'database-url';
     const suffix = ` (env ${envName(flag)}${fallback !== undefined ? `, default ${fallback}` : ''})`;
-    cmd.option(takesValue ? `--${flag} <value>` : `--${flag}`, help + suffix);
+    cmd.option(takesValue(flag, fallback) ? `--${flag} <value>` : `--${flag}`, help + suffix);
   }
   cmd.action(async (opts: Record<string, unknown>) => {
     let config;
@@ -27,6 +26,9 @@ export function registerServe(program: Command): void {
         process.stderr.write(`Generating demo data (${DEMO_DEFAULTS.days} days, about ${DEMO_DEFAULTS.activitiesPerDay} activities a day)...\n`);
         const n = await writeDemoActivities(tidemark.store, { ...DEMO_DEFAULTS, endMs: todayUtc(Date.now()) });
         process.stderr.write(`Generated ${n} demo activities.\n`);
+      } else {
+        // A store made before the catalog existed still gets it, so the look-ups work.
+        await writeDemoCatalog(tidemark.store);
       }
       demoNote = `Demo API user: client_id=${user.clientId} client_secret=${user.clientSecret}\n`;
     }

@@ -7,8 +7,8 @@ describe('loadServeConfig', () => {
     assert.deepEqual(loadServeConfig({}, {}), {
       host: '127.0.0.1', port: 3000, dataDir: './tidemark-data', demo: false, maxProcessing: 2, maxQueued: 10,
       dailyQuotaMb: 500, fileRetentionDays: 7, rateLimit: { calls: 100, seconds: 20 }, maxConcurrentRequests: 10,
-      dailyCallQuota: 50000, role: 'all', leaseSeconds: 30, strict: false, logLevel: 'info', tokenTtlSeconds: 3600,
-      statusRetentionDays: 30, listWindowDays: 7,
+      dailyCallQuota: 50000, role: 'all', leaseSeconds: 30, strict: false, logLevel: 'info', emulatorControls: false, tokenTtlSeconds: 3600,
+      statusRetentionDays: 30, listWindowDays: 7, httpTimeoutMs: 120_000,
     });
   });
   test('defaultConfig applies overrides on the defaults', () => {
@@ -16,6 +16,19 @@ describe('loadServeConfig', () => {
     assert.equal(c.port, 0);
     assert.equal(c.maxQueued, 3);
     assert.equal(c.maxProcessing, 2);
+  });
+  test('emulator controls need an admin token of 16+ characters and role all; the token is never echoed', () => {
+    const token = 'a-very-secret-admin-token';
+    const c = loadServeConfig({ emulatorControls: true }, { TIDEMARK_ADMIN_TOKEN: token });
+    assert.equal(c.emulatorControls, true);
+    assert.equal(c.adminToken, token);
+    assert.equal(loadServeConfig({}, { TIDEMARK_EMULATOR_CONTROLS: '1', TIDEMARK_ADMIN_TOKEN: token }).emulatorControls, true);
+    assert.throws(() => loadServeConfig({ emulatorControls: true }, {}), /--emulator-controls needs --admin-token/);
+    assert.throws(() => loadServeConfig({ emulatorControls: true, adminToken: token, role: 'api' }, {}), /needs --role all/);
+    assert.throws(
+      () => loadServeConfig({ adminToken: 'short-secret' }, {}),
+      (err: Error) => /--admin-token .*at least 16 characters/.test(err.message) && !err.message.includes('short-secret'),
+    );
   });
   test('env names', () => {
     assert.equal(envName('daily-quota-mb'), 'TIDEMARK_DAILY_QUOTA_MB');

@@ -33,10 +33,16 @@ export interface Config {
   /** Reject dates with milliseconds, as Marketo's docs say. */
   strict: boolean;
   logLevel: string;
+  /** Mount the emulator controls under /tidemark/v1 (docs/emulator.md). */
+  emulatorControls: boolean;
+  /** What the emulator controls compare the bearer token with; required with emulatorControls. */
+  adminToken?: string;
   /** Marketo constants, settings so tests can shorten them. */
   tokenTtlSeconds: number;
   statusRetentionDays: number;
   listWindowDays: number;
+  /** Idle-socket and whole-request timeout (120 s); tests shorten it to watch slow clients go. */
+  httpTimeoutMs: number;
 }
 
 /** The serve flags: name, default, and help; `npx tidemark serve --help` and docs/config.md show the same. */
@@ -57,7 +63,14 @@ export const SERVE_FLAGS = [
   ['lease-seconds', '30', 'how long a worker holds a Processing job without renewing; a dead worker loses its jobs after this'],
   ['strict', undefined, "reject datetimes with milliseconds, as Marketo's docs say"],
   ['log-level', 'info', 'fatal, error, warn, info, debug, trace or silent'],
+  ['emulator-controls', undefined, 'serve the emulator controls under /tidemark/v1 (clock travel, faults, reset); needs --admin-token'],
+  ['admin-token', undefined, 'the bearer token the emulator controls require, at least 16 characters (prefer the variable: argv is visible to ps)'],
 ] as const;
+
+/** Flags that take a value but have no default. */
+const VALUE_FLAGS = new Set(['database-url', 'admin-token']);
+/** True when `--flag` takes a value (otherwise it is a switch). */
+export const takesValue = (flag: string, fallback: string | undefined): boolean => fallback !== undefined || VALUE_FLAGS.has(flag);
 
 export const envName = (flag: string): string => `TIDEMARK_${flag.toUpperCase().replaceAll('-', '_')}`;
 
@@ -103,10 +116,22 @@ const schema = z
     'lease-seconds': int(2),
     strict: bool.default(false),
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'emulator-controls': bool.default(false),
+    'admin-token': z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .refine((c) => c['max-queued'] >= c['max-processing'], {
     message: '--max-queued must be at least --max-processing',
     path: ['max-queued'],
+  })
+  .refine((c) => !c['emulator-controls'] || c['admin-token'] !== undefined, {
+    message: '--emulator-controls needs --admin-token (TIDEMARK_ADMIN_TOKEN)',
+    path: ['emulator-controls'],
+  })
+  // The controls act on this process's clock, faults and scheduler; a split deployment would
+  // see them in one process only.
+  .refine((c) => !c['emulator-controls'] || c.role === 'all', {
+    message: '--emulator-controls needs --role all',
+    path: ['emulator-controls'],
   });
 
 export class ConfigError extends Error {}
@@ -129,7 +154,8 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const flag = String(issue.path[0] ?? '');
-    throw new ConfigError(`invalid --${flag} (${envName(flag)}=${String(raw[flag])}): ${issue.message}`);
+    const shown = flag === 'admin-token' ? '<hidden>' : String(raw[flag]); // a secret never goes to a terminal or log
+    throw new ConfigError(`invalid --${flag} (${envName(flag)}=${shown}): ${issue.message}`);
   }
   const c = parsed.data;
   return {
@@ -149,9 +175,12 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
     leaseSeconds: c['lease-seconds'],
     strict: c.strict,
     logLevel: c['log-level'],
+    emulatorControls: c['emulator-controls'],
+    ...(c['admin-token'] ? { adminToken: c['admin-token'] } : {}),
     tokenTtlSeconds: 3600,
     statusRetentionDays: 30,
     listWindowDays: 7,
+    httpTimeoutMs: 120_000,
   };
 }
 

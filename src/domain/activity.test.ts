@@ -65,6 +65,13 @@ describe('parseActivityRecord: valid records', () => {
   test('a zoned activityDate is stored as UTC', () => {
     assert.equal(ok({ ...RECORD, activityDate: '2022-02-13T08:06:20-06:00' }).activity.activityDate, Date.parse('2022-02-13T14:06:20Z'));
   });
+  test('lone UTF-16 surrogates in primaryAttributeValue become U+FFFD, pairs stay', () => {
+    assert.equal(ok({ ...RECORD, primaryAttributeValue: 'a\ud800b\udc00c 😀 \ud83d' }).activity.primaryAttributeValue, 'a\ufffdb\ufffdc 😀 \ufffd');
+  });
+  test('activityDate from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z (after its zone) is accepted', () => {
+    assert.equal(ok({ ...RECORD, activityDate: '0001-01-01T00:00:00Z' }).activity.activityDate, -62_135_596_800_000);
+    assert.equal(ok({ ...RECORD, activityDate: '9999-12-31T23:59:59.999Z' }).activity.activityDate, 253_402_300_799_000);
+  });
   test('a numeric primaryAttributeValue becomes text', () => assert.equal(ok({ ...RECORD, primaryAttributeValue: 12 }).activity.primaryAttributeValue, '12'));
   test('an empty primaryAttributeValue stays empty, not null', () => assert.equal(ok({ ...RECORD, primaryAttributeValue: '' }).activity.primaryAttributeValue, ''));
   for (const actionResult of ['succeeded', 'skipped', 'failed']) {
@@ -126,6 +133,9 @@ describe('parseActivityRecord: invalid records', () => {
     ['activityDate missing', { ...RECORD, activityDate: undefined }, /activityDate/],
     ['activityDate a number', { ...RECORD, activityDate: 1644761180000 }, /activityDate/],
     ['activityDate impossible', { ...RECORD, activityDate: '2022-02-30T00:00:00Z' }, /activityDate/],
+    ['activityDate in year 0', { ...RECORD, activityDate: '0000-06-01T00:00:00Z' }, /is outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z/],
+    ['activityDate before year 0 in UTC', { ...RECORD, activityDate: '0000-01-01T00:30:00+01:00' }, /is outside/],
+    ['activityDate past 9999 in UTC', { ...RECORD, activityDate: '9999-12-31T23:30:00-01:00' }, /is outside/],
     ['campaignId text', { ...RECORD, campaignId: '8497' }, /campaignId/],
     ['primaryAttributeValueId fraction', { ...RECORD, primaryAttributeValueId: 1.1 }, /primaryAttributeValueId/],
     ['primaryAttributeValue an object', { ...RECORD, primaryAttributeValue: { a: 1 } }, /primaryAttributeValue must/],

@@ -24,6 +24,21 @@ export type ParseResult = { ok: true; activity: Activity; nulBytes: number } | {
 const MAX_GUID = 9223372036854775807n;
 
 /**
+ * Activity dates both stores write alike, and alike to `formatMarketoDate`: the years 0001 to 9999
+ * in UTC (PostgreSQL has no year 0, and SQLite has no years past 9999 or before 0).
+ */
+export const FIRST_ACTIVITY_MS = -62_135_596_800_000; // 0001-01-01T00:00:00Z
+export const LAST_ACTIVITY_MS = 253_402_300_799_000; // 9999-12-31T23:59:59Z
+
+/**
+ * Text with each lone UTF-16 surrogate replaced by U+FFFD, as UTF-8 encoding replaces it. SQLite
+ * would otherwise store it as 3 invalid bytes that come back as 3 replacement characters.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
  * Validates one import record (the NDJSON shape in interfaces.md). NUL bytes are stripped from
  * strings (they never reach a file) and counted. A missing `marketoGUID` is derived from the
  * record's content, so importing the same file twice never duplicates it.
@@ -46,6 +61,9 @@ export function parseActivityRecord(raw: unknown): ParseResult {
   if (typeof r.activityDate !== 'string') return { ok: false, reason: 'activityDate must be an ISO-8601 datetime string' };
   const date = parseMarketoDate(r.activityDate);
   if (!date) return { ok: false, reason: `activityDate '${r.activityDate}' is not a valid datetime` };
+  if (date.ms < FIRST_ACTIVITY_MS || date.ms >= LAST_ACTIVITY_MS + 1000) {
+    return { ok: false, reason: `activityDate '${r.activityDate}' is outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z` };
+  }
 
   const campaignId = optionalInt(r.campaignId);
   if (campaignId === false) return { ok: false, reason: 'campaignId must be an integer or null' };
@@ -69,7 +87,7 @@ export function parseActivityRecord(raw: unknown): ParseResult {
     activityTypeId: typeId,
     campaignId,
     primaryAttributeValueId: pavId,
-    primaryAttributeValue: pavRaw === undefined || pavRaw === null ? null : clean(String(pavRaw)),
+    primaryAttributeValue: pavRaw === undefined || pavRaw === null ? null : wellFormed(clean(String(pavRaw))),
     attributes,
     actionResult: actionResult as Activity['actionResult'],
   };

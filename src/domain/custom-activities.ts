@@ -2,7 +2,7 @@
  * Custom activity types and the records posted to `activities/external.json`. Pure: validation
  * and the mapping of posted attributes onto the type's display names.
  */
-import type { Activity } from './activity.js';
+import { FIRST_ACTIVITY_MS, LAST_ACTIVITY_MS, wellFormed, type Activity } from './activity.js';
 import type { ActivityType, AttributeDef } from './activity-types.js';
 import { formatMarketoDate, parseMarketoDate } from './dates.js';
 import { InvalidRequest } from './errors.js';
@@ -113,7 +113,9 @@ export function readCustomRecord(raw: unknown, types: ReadonlyMap<number, Custom
   }
   if (typeof raw.leadId !== 'number' || !Number.isSafeInteger(raw.leadId) || raw.leadId <= 0) return { ok: false, code: '1003', message: "Invalid value for 'leadId'" };
   const date = typeof raw.activityDate === 'string' ? parseMarketoDate(raw.activityDate) : undefined;
-  if (!date) return { ok: false, code: '1001', message: `Invalid value '${String(raw.activityDate)}'. Required of type 'datetime'` };
+  if (!date || date.ms < FIRST_ACTIVITY_MS || date.ms >= LAST_ACTIVITY_MS + 1000) {
+    return { ok: false, code: '1001', message: `Invalid value '${String(raw.activityDate)}'. Required of type 'datetime'` };
+  }
   const type = typeof raw.activityTypeId === 'number' ? types.get(raw.activityTypeId) : undefined;
   if (!type) return { ok: false, code: '1003', message: `Activity type '${String(raw.activityTypeId)}' not found` };
   const attrs: Record<string, unknown> = {};
@@ -132,7 +134,7 @@ export function readCustomRecord(raw: unknown, types: ReadonlyMap<number, Custom
     ok: true,
     activity: {
       leadId: raw.leadId, activityDate: Math.floor(date.ms / 1000) * 1000, activityTypeId: type.id, campaignId: null,
-      primaryAttributeValueId: null, primaryAttributeValue: String(raw.primaryAttributeValue).replaceAll('\0', ''),
+      primaryAttributeValueId: null, primaryAttributeValue: wellFormed(String(raw.primaryAttributeValue).replaceAll('\0', '')),
       attributes, actionResult: 'succeeded',
     },
   };

@@ -173,6 +173,11 @@ describe('validateExportRequest: fields, headers, format', () => {
     const r = validateExportRequest(body({}, { fields: ['leadId', 'activityDate'], columnHeaderNames: { leadId: 'Lead ID' } }));
     assert.deepEqual(r.columnHeaderNames, { leadId: 'Lead ID' });
   });
+  test('columnHeaderNames drop NUL bytes, so no file ever holds one; nothing but NUL is empty', () => {
+    const r = validateExportRequest(body({}, { fields: ['leadId'], columnHeaderNames: { leadId: 'Le\0ad' } }));
+    assert.deepEqual(r.columnHeaderNames, { leadId: 'Lead' });
+    assert.throws(() => validateExportRequest(body({}, { fields: ['leadId'], columnHeaderNames: { leadId: '\0' } })), /must be a non-empty string/);
+  });
   test('columnHeaderNames absent -> {}', () => assert.deepEqual(validateExportRequest(body()).columnHeaderNames, {}));
   test('columnHeaderNames key not in the fields', () => rejects(
     body({}, { fields: ['leadId'], columnHeaderNames: { activityDate: 'When' } }), 'rule', 'columnHeaderNames', /'activityDate'/));

@@ -177,8 +177,10 @@ function readColumnHeaderNames(raw: unknown, fields: ExportField[]): ExportReque
   const out: ExportRequest['columnHeaderNames'] = {};
   for (const [key, value] of Object.entries(raw)) {
     if (!(fields as string[]).includes(key)) throw InvalidRequest.rule('columnHeaderNames', `'${key}' is not one of the job's fields`);
-    if (typeof value !== 'string' || value === '') throw InvalidRequest.rule(`columnHeaderNames.${key}`, 'must be a non-empty string');
-    out[key as ExportField] = value;
+    // NUL bytes never appear in a file (decisions.md): they are dropped here as at import.
+    const text = typeof value === 'string' ? value.replaceAll('\0', '') : '';
+    if (text === '') throw InvalidRequest.rule(`columnHeaderNames.${key}`, 'must be a non-empty string');
+    out[key as ExportField] = text;
   }
   return out;
 }

@@ -58,4 +58,7 @@ export const PLAIN_TEXT = {
   fileNotFound: (exportId: string) => `Export file for job '${exportId}' not found or not available`,
   payloadTooLarge: 'Request Entity Too Large',
   uriTooLong: 'Request-URI Too Long',
+  badRequest: 'Bad Request',
+  requestTimeout: 'Request Timeout',
+  headersTooLarge: 'Request Header Fields Too Large',
 } as const;

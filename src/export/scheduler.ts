@@ -13,6 +13,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
 import { ExportStopped, runExport, type RunningExport } from './export-runner.js';
+import { InjectedFailure, type JobFaults } from './job-faults.js';
 
 export interface SchedulerOptions {
   store: Store;
@@ -26,6 +27,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** How long a claim holds without renewal; a worker that dies loses its jobs after this. */
   leaseMs?: number;
+  /** The emulator's injected failures and delays (only with --emulator-controls). */
+  faults?: JobFaults;
 }
 
 export interface JobSettled {
@@ -118,7 +121,11 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
   private launch(job: JobRecord): void {
     const { exportId } = job;
     this.o.log.info({ exportId }, 'export started');
-    const run = runExport({ location: this.o.store.location, request: job.request, tempPath: this.o.files.tempPath(exportId, this.tag) });
+    const injected = this.o.faults?.takeFailure();
+    const started = injected === undefined
+      ? runExport({ location: this.o.store.location, request: job.request, tempPath: this.o.files.tempPath(exportId, this.tag) })
+      : this.o.faults!.failedRun(injected);
+    const run = this.o.faults?.delayed(started) ?? started;
     this.running.set(exportId, run);
     run.done
       .then(async (out) => {
@@ -160,6 +167,13 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     else this.emit('settled', { exportId, status: 'Cancelled' });
     this.o.files.discard(exportId, this.tag);
     this.o.files.remove(exportId);
+  }
+
+  /** Stops every running export without recording an outcome; the emulator's reset has deleted their jobs. */
+  async abortAll(): Promise<void> {
+    const runs = [...this.running];
+    await Promise.all(runs.map(([, run]) => run.stop()));
+    for (const [id] of runs) this.o.files.discard(id, this.tag);
   }
 
   /** Deletes expired files and job rows past status retention. */
@@ -207,6 +221,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
 const SETTLED: readonly JobStatus[] = ['Completed', 'Failed', 'Cancelled'];
 
 function describeFailure(err: unknown): string {
+  if (err instanceof InjectedFailure) return err.message;
   const code = (err as { code?: string }).code;
   if (code === 'ENOSPC') return 'Export failed: no space left on the export volume';
   if (code === 'EFBIG') return 'Export failed: file size limit reached';

@@ -24,6 +24,8 @@ export interface FileStore {
   remove(exportId: string): void;
   /** Removes temp files left by a crash; returns how many. */
   removeTemps(): number;
+  /** Removes every published and temp file (the emulator's reset); returns how many were published. */
+  clear(): number;
 }
 
 const ID = /^[0-9a-f-]{36}$/;
@@ -76,6 +78,16 @@ export class FsFileStore implements FileStore {
         rmSync(join(this.dir, name), { force: true });
         n++;
       }
+    }
+    return n;
+  }
+
+  clear(): number {
+    let n = 0;
+    for (const name of readdirSync(this.dir)) {
+      if (!name.endsWith('.export') && !name.endsWith('.part')) continue;
+      rmSync(join(this.dir, name), { force: true });
+      if (name.endsWith('.export')) n++;
     }
     return n;
   }

@@ -5,8 +5,17 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** A clock that can be moved forward: what the emulator's clock travel needs. */
+export interface TravelClock extends Clock {
+  advance(ms: number): void;
+}
+
+export function isTravelClock(clock: Clock): clock is TravelClock {
+  return typeof (clock as Partial<TravelClock>).advance === 'function';
+}
+
 /** A clock that only moves when told to; tests and the emulator's clock travel use it. */
-export class ManualClock implements Clock {
+export class ManualClock implements TravelClock {
   constructor(private ms: number = Date.UTC(2026, 0, 15, 12, 0, 0)) {}
   now(): number {
     return this.ms;
@@ -20,7 +29,7 @@ export class ManualClock implements Clock {
 }
 
 /** The system clock shifted by an offset that can grow, for clock travel on a live server. */
-export class OffsetClock implements Clock {
+export class OffsetClock implements TravelClock {
   private offsetMs = 0;
   now(): number {
     return Date.now() + this.offsetMs;

@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 // scrypt with a per-secret salt; the stored form names its parameters so they can change later.
 const N = 16384;
@@ -23,4 +23,14 @@ export function verifySecret(secret: string, stored: string): boolean {
   } catch {
     return false; // parameters scrypt refuses (N not a power of two, too large)
   }
+}
+
+/**
+ * Compares a presented secret with the expected one in constant time (both are hashed first, so
+ * neither the content nor the length leaks through timing). For the admin token.
+ */
+export function sameSecret(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
 }

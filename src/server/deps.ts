@@ -4,6 +4,7 @@ import type { FileStore } from '../files/file-store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
+import type { EmulatorState } from './emulator-state.js';
 
 /** Everything the HTTP app needs, built by main.ts (or by a test). */
 export interface AppDeps {
@@ -13,4 +14,6 @@ export interface AppDeps {
   scheduler: Scheduler;
   clock: Clock;
   log: Logger;
+  /** Present with --emulator-controls: the state the /tidemark/v1/emulator routes change. */
+  emulator?: EmulatorState;
 }

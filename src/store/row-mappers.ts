@@ -1,6 +1,6 @@
 /** Row -> domain object mappers shared by the SQL backends (their column names are the same). */
 import type { Asset, AssetKind } from '../domain/assets.js';
-import type { JobRecord, JobStatus } from '../domain/job.js';
+import { JOB_STATUSES, type JobRecord, type JobStatus } from '../domain/job.js';
 import type { AccessToken, ApiUser, JobPatch } from './store.js';
 
 export type Row = Record<string, unknown>;
@@ -44,4 +44,11 @@ export function toToken(r: Row): AccessToken {
 
 export function toAsset(r: Row): Asset {
   return { kind: r.kind as AssetKind, id: r.id as number, name: r.name as string, qualifiedName: r.qualified_name as string, data: JSON.parse(r.data as string) };
+}
+
+/** `status, n` rows -> a count for every status (0 for those without rows). */
+export function countsByStatus(rows: Row[]): Record<JobStatus, number> {
+  const out = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+  for (const r of rows) if ((JOB_STATUSES as readonly string[]).includes(r.status as string)) out[r.status as JobStatus] = Number(r.n);
+  return out;
 }

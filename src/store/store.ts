@@ -63,6 +63,13 @@ export interface StoreCapabilities {
   reopenInWorker: boolean;
 }
 
+/** What `resetData` deleted. */
+export interface ResetCounts {
+  jobs: number;
+  tokens: number;
+  activities: number;
+}
+
 export interface ImportResult {
   /** Records newly stored. */
   inserted: number;
@@ -223,8 +230,17 @@ export interface Store {
   exportedBytesSince(since: number): Promise<number>;
   /** Completed jobs finished before `before`, whose files are due for deletion. @example await store.jobsFinishedBefore(cutoff) */
   jobsFinishedBefore(before: number): Promise<JobRecord[]>;
+  /** How many jobs are in each status (every status present, 0 when none); for /metrics. @example (await store.countJobsByStatus()).Queued */
+  countJobsByStatus(): Promise<Record<JobStatus, number>>;
   /** Deletes job rows that ended (or were created, if never ended) before `before`. @example await store.deleteJobsEndedBefore(cutoff) */
   deleteJobsEndedBefore(before: number): Promise<number>;
+
+  /**
+   * The emulator's reset: deletes every job and every token, and with `activities` every activity
+   * and known lead too, in one transaction. Users, custom activity types and assets stay.
+   * @example const gone = await store.resetData({ activities: false })
+   */
+  resetData(options: { activities: boolean }): Promise<ResetCounts>;
 
   /** @example await store.close() */
   close(): Promise<void>;

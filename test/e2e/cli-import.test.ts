@@ -3,6 +3,8 @@
  * line without marketoGUID, nulls and absent keys), all-or-nothing with `line N: reason` on stderr,
  * `--skip-invalid`, no duplicates on re-import, `-` for stdin, a one-line summary on stdout, and
  * the imported rows as a live `tidemark serve` exports them.
+ *
+ * Both stores (cli.ts gives each data dir a PostgreSQL schema on the PostgreSQL pass, testDatabaseUrl).
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

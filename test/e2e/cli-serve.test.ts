@@ -1,6 +1,8 @@
 /**
  * `tidemark serve` settings reach the running server (interfaces.md: every flag has a TIDEMARK_*
  * variable and the flag wins), invalid values stop it before it listens, and `tidemark demo`.
+ *
+ * Both stores (cli.ts gives each data dir a PostgreSQL schema on the PostgreSQL pass, testDatabaseUrl).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -33,9 +35,7 @@ test('invalid serve settings exit non-zero with a message naming the flag, no st
 });
 
 test('rate limit: TIDEMARK_RATE_LIMIT reaches the server, --rate-limit beats it', async (t) => {
-  const dir = tempDir(t, 'ratelimit');
-  const user = await createUser(dir, 'rate@e2e');
-  const callsUntil606 = async (url: string): Promise<{ ok: number; message: string }> => {
+  const callsUntil606 = async (url: string, user: { clientId: string; clientSecret: string }): Promise<{ ok: number; message: string }> => {
     const api = await Api.login(url, user.clientId, user.clientSecret); // identity calls do not count
     for (let ok = 0; ok < 50; ok++) {
       const env = await api.json(`${BASE}.json`);
@@ -46,12 +46,16 @@ test('rate limit: TIDEMARK_RATE_LIMIT reaches the server, --rate-limit beats it'
     }
     throw new Error('no 606 within 50 calls');
   };
+  // A store each: on PostgreSQL the calls are counted in the store (so the limit holds across
+  // processes), and the first server's calls would still count against the second.
+  const dir = tempDir(t, 'ratelimit');
   const fromEnv = await startServe(t, dir, [], { env: { TIDEMARK_RATE_LIMIT: '3/20' } });
-  assert.deepEqual(await callsUntil606(fromEnv.url), { ok: 3, message: "Max rate limit '3' exceeded with in '20' secs" });
+  assert.deepEqual(await callsUntil606(fromEnv.url, await createUser(dir, 'rate@e2e')), { ok: 3, message: "Max rate limit '3' exceeded with in '20' secs" });
   assert.equal((await fromEnv.stop()).code, 0);
 
-  const flagWins = await startServe(t, dir, ['--rate-limit', '5/20'], { env: { TIDEMARK_RATE_LIMIT: '3/20' } });
-  assert.deepEqual(await callsUntil606(flagWins.url), { ok: 5, message: "Max rate limit '5' exceeded with in '20' secs" });
+  const dir2 = tempDir(t, 'ratelimit2');
+  const flagWins = await startServe(t, dir2, ['--rate-limit', '5/20'], { env: { TIDEMARK_RATE_LIMIT: '3/20' } });
+  assert.deepEqual(await callsUntil606(flagWins.url, await createUser(dir2, 'rate@e2e')), { ok: 5, message: "Max rate limit '5' exceeded with in '20' secs" });
 });
 
 test('queue and quota settings: TIDEMARK_MAX_QUEUED/_MAX_PROCESSING/_DAILY_QUOTA_MB, flags win', async (t) => {

@@ -2,6 +2,8 @@
  * `tidemark users create|list|disable` against the same data dir as a RUNNING `tidemark serve`
  * (interfaces.md): credentials made by the CLI get tokens from the live server at once, and a
  * disabled user is refused at once.
+ *
+ * Both stores (cli.ts gives each data dir a PostgreSQL schema on the PostgreSQL pass, testDatabaseUrl).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -4,6 +4,12 @@
  *
  * Every process started here is registered with `t.after`, so it is killed (SIGKILL) even when the
  * test fails half-way; every temp dir from `tempDir` is removed the same way.
+ *
+ * Two stores. On the PostgreSQL pass (TIDEMARK_TEST_STORE=postgres with TIDEMARK_TEST_DATABASE_URL,
+ * see scripts/run-tests.mjs) every data dir from `tempDir` also stands for a PostgreSQL schema of
+ * its own (`testDatabaseUrl`): every CLI call that names the dir with `--data-dir` (serve, users,
+ * import, demo) gets `--database-url` for that schema as well, the dir keeps the export files, and
+ * the schema is dropped when the test ends. Tests keep passing the dir around as on SQLite.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ExportJob } from '../../src/client/types.js';
@@ -13,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { dropTestSchema, testDatabaseUrl } from '../helpers/harness.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'tidemark.js');
@@ -28,11 +35,53 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** A temp dir removed after the test (also when it fails). */
+/** Which store the CLI processes of this run use. */
+export const E2E_STORE: 'sqlite' | 'postgres' = testDatabaseUrl('probe') ? 'postgres' : 'sqlite';
+
+/** Data dir -> the PostgreSQL URL (`?schema=` of its own) its store lives at, on the PostgreSQL pass. */
+const databaseUrls = new Map<string, string>();
+/** Data dir -> how to kill each `serve` process started on it (a no-op once it has exited). */
+const servers = new Map<string, Set<() => Promise<void>>>();
+
+/**
+ * A temp dir removed after the test (also when it fails). On the PostgreSQL pass it also gets a
+ * schema; the cleanup kills the dir's servers first, so nothing holds the schema when it is dropped.
+ */
 export function tempDir(t: TestContext, name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `tidemark-e2e-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 30)}-`));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const url = testDatabaseUrl(`e2e_${name}`);
+  if (url) {
+    databaseUrls.set(dir, url);
+    t.diagnostic(`store of ${name}: PostgreSQL schema ${new URL(url).searchParams.get('schema')}`);
+  }
+  t.after(async () => {
+    await Promise.all([...(servers.get(dir) ?? [])].map((kill) => kill()));
+    servers.delete(dir);
+    if (url) {
+      await dropTestSchema(url);
+      databaseUrls.delete(dir);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
   return dir;
+}
+
+/** The PostgreSQL URL of a data dir's store on the PostgreSQL pass; undefined on SQLite. */
+export function databaseUrlOf(dataDir: string): string | undefined {
+  return databaseUrls.get(dataDir);
+}
+
+/** `--data-dir DIR`, plus `--database-url URL` when the dir's store is in PostgreSQL. */
+export function storeArgs(dataDir: string): string[] {
+  const url = databaseUrls.get(dataDir);
+  return ['--data-dir', dataDir, ...(url ? ['--database-url', url] : [])];
+}
+
+/** `args` with `--database-url` added after `--data-dir DIR` when DIR's store is in PostgreSQL. */
+function withStore(args: string[]): string[] {
+  const i = args.indexOf('--data-dir');
+  if (i < 0 || i + 1 >= args.length || args.includes('--database-url')) return args;
+  return [...args.slice(0, i), ...storeArgs(args[i + 1]!), ...args.slice(i + 2)];
 }
 
 /** Collects a stream into a string, keeping at most the last MAX_CAPTURE characters. */
@@ -76,7 +125,7 @@ export interface ServeOptions {
  * The process is SIGKILLed in t.after unless it already exited.
  */
 export async function startServe(t: TestContext, dataDir: string, args: string[] = [], o: ServeOptions = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...args], {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...storeArgs(dataDir), ...args], {
     cwd: ROOT, env: childEnv(o.env), stdio: ['ignore', 'pipe', 'pipe'],
   });
   let exitInfo: Exit | undefined;
@@ -87,6 +136,14 @@ export async function startServe(t: TestContext, dataDir: string, args: string[]
     });
   });
   let stopping = false;
+  // The data dir's cleanup (tempDir) may run first: then it is this test's end, not a crash.
+  if (!servers.has(dataDir)) servers.set(dataDir, new Set());
+  servers.get(dataDir)!.add(async () => {
+    if (exitInfo) return;
+    stopping = true;
+    child.kill('SIGKILL');
+    await exited;
+  });
   t.after(async () => {
     if (!exitInfo) {
       child.kill('SIGKILL');
@@ -136,8 +193,12 @@ export interface CliResult extends Exit {
   stderr: string;
 }
 
-/** Runs `tidemark ...args` to completion; `input` is written to its stdin. Killed after timeoutMs. */
-export function runCli(args: string[], o: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+/**
+ * Runs `tidemark ...args` to completion; `input` is written to its stdin. Killed after timeoutMs.
+ * `--data-dir DIR` of a `tempDir` brings `--database-url` along on the PostgreSQL pass.
+ */
+export function runCli(rawArgs: string[], o: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const args = withStore(rawArgs);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT, env: childEnv(o.env), stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

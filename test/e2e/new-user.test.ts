@@ -2,6 +2,8 @@
  * Tried as a new user would: `tidemark serve --demo`, the printed demo credentials, and the usual
  * first mistakes. Each gets a clear, documented error (decisions.md) and the server keeps working:
  * a valid export afterwards still completes and its bytes match the checksum.
+ *
+ * Both stores (cli.ts gives each data dir a PostgreSQL schema on the PostgreSQL pass, testDatabaseUrl).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

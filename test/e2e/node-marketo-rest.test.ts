@@ -11,14 +11,14 @@
  *   - a second run lets the library observe Processing itself, with its own Retry class
  *     (node-marketo-rest/lib/retry.js) re-instantiated with short delays on that one object;
  *   - the full-delay run (the library exactly as shipped, ~90 s) runs when TIDEMARK_E2E_SLOW=1.
+ *
+ * Both stores (cli.ts gives the data dir a PostgreSQL schema on the PostgreSQL pass, testDatabaseUrl).
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
-import { sqliteFile } from '../../src/config/config.js';
-import { seedBulk } from './bulk-seed.js';
+import { countStored, seedBulk } from './bulk-seed.js';
 import { Api, createUser, parseCsv, sha256, startServe, tempDir } from './cli.js';
 
 const require = createRequire(import.meta.url);
@@ -82,11 +82,6 @@ test('node-marketo-rest 0.7.8 runs unmodified against tidemark serve', async (t)
   const serve = await startServe(t, dir);
   const base = serve.url;
   const api = await Api.login(base, user.clientId, user.clientSecret);
-  const db = new Database(sqliteFile(dir), { readonly: true });
-  t.after(() => db.close());
-  const countRows = (startMs: number, endMs: number, types?: number[]) =>
-    db.prepare(`SELECT count(*) FROM activities WHERE activity_date BETWEEN ? AND ?${types ? ` AND activity_type_id IN (${types.join(',')})` : ''}`)
-      .pluck().get(startMs / 1000, endMs / 1000) as number;
 
   const client = (): MarketoClient =>
     new Marketo({ endpoint: `${base}/rest`, identity: `${base}/identity`, clientId: user.clientId, clientSecret: user.clientSecret });
@@ -119,7 +114,7 @@ test('node-marketo-rest 0.7.8 runs unmodified against tidemark serve', async (t)
   await t.test('create (filter with milliseconds) -> enqueue -> statusTilCompleted -> file matches fileChecksum', async () => {
     const lib = client();
     const filter = { createdAt: { startAt: '2025-01-10T00:00:00.000Z', endAt: '2025-01-11T00:00:00.000Z' }, activityTypeIds: [1, 104] };
-    const expected = countRows(START + 9 * DAY, START + 10 * DAY, [1, 104]);
+    const expected = await countStored(dir, START + 9 * DAY, START + 10 * DAY, [1, 104]);
     assert.ok(expected > 1000, `the seed puts rows in the window (${expected})`);
 
     const created = await lib.bulkActivityExtract.create(filter);

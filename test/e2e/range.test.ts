@@ -4,6 +4,8 @@
  * (`bytes=start-(start+750000)`, so 750001-byte chunks, last end = fileSize-1) on a multi-MB file,
  * and odd ~1000-byte chunks on a smaller one, so chunk edges split multi-byte UTF-8 characters
  * and quoted CSV values.
+ *
+ * Both stores (cli.ts gives each data dir a PostgreSQL schema on the PostgreSQL pass, testDatabaseUrl).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

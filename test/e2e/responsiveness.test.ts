@@ -3,6 +3,8 @@
  * status is polled every ~20 ms during a 1.2 M-row export and every answer must come back fast.
  * The bound (1000 ms for the slowest poll) is meant to hold on a loaded 2-core CI machine, where
  * another e2e file runs at the same time; p50/p99/max are printed as test diagnostics.
+ *
+ * Both stores (cli.ts gives each data dir a PostgreSQL schema on the PostgreSQL pass, testDatabaseUrl).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -34,8 +34,10 @@ export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps):
   }
 
   async function assertExportQuota(): Promise<void> {
-    if (config.dailyQuotaMb === 0) return;
     const now = clock.now();
+    // The emulator's "exhaust the quota" (with --daily-quota-mb 0 the message names Marketo's 500).
+    if (deps.emulator?.quotaExhausted(now)) throw new ExportQuotaExceeded(config.dailyQuotaMb || 500, quotaResetsAt(now));
+    if (config.dailyQuotaMb === 0) return;
     const used = await store.exportedBytesSince(quotaWindowStart(now));
     if (quotaSpent(used, config.dailyQuotaMb)) throw new ExportQuotaExceeded(config.dailyQuotaMb, quotaResetsAt(now));
   }
@@ -52,6 +54,7 @@ export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps):
       createdAt: clock.now(),
     };
     await store.insertJob(job);
+    req.log.info({ exportId: job.exportId }, 'export job created');
     return { result: [toJobView(job)] };
   }));
 
@@ -60,6 +63,7 @@ export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps):
     const job = await ownedJob(req, exportId);
     if (job.status === 'Created') await assertExportQuota();
     const queued = await store.enqueueJob(exportId, clock.now(), config.maxQueued);
+    req.log.info('export job queued');
     scheduler.kick();
     return { result: [toJobView(queued)] };
   }));
@@ -73,7 +77,10 @@ export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps):
     const { exportId } = req.params as IdParams['Params'];
     const before = await ownedJob(req, exportId);
     const job = await store.cancelJob(exportId, clock.now());
-    if (before.status !== 'Cancelled') await scheduler.cancel(exportId);
+    if (before.status !== 'Cancelled') {
+      await scheduler.cancel(exportId);
+      req.log.info({ from: before.status }, 'export job cancelled');
+    }
     return { result: [toJobView(job)] };
   }));
 

@@ -8,15 +8,18 @@ export interface RequestContext {
   admitted?: boolean;
   /** The shared counter's ticket for the admitted call, if the limits are shared. */
   ticket?: string;
+  /** The Marketo code (or OAuth error) the answer carries, set by the error renderer; for /metrics. */
+  errorCode?: string;
 }
 
 import type { Access as PermissionAccess } from '../../domain/permissions.js';
 
 /**
  * Who may call a route: `identity` (the token endpoint: no token, no limits), `public` (no token),
- * or the permission it needs (`activity-read` = Read-Only or Read-Write Activity, ...).
+ * `admin` (the emulator controls: the admin token, no limits), or the permission it needs
+ * (`activity-read` = Read-Only or Read-Write Activity, ...).
  */
-export type Access = 'identity' | 'public' | PermissionAccess;
+export type Access = 'identity' | 'public' | 'admin' | PermissionAccess;
 
 declare module 'fastify' {
   interface FastifyRequest {

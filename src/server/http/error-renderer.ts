@@ -41,6 +41,7 @@ export function envelopeFor(requestId: string, failure: MarketoApiFailure) {
 
 export function renderError(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof OAuthFailure) {
+    if (req.ctx) req.ctx.errorCode = err.error;
     reply.code(err.status).send({ error: err.error, error_description: err.description });
     return;
   }
@@ -57,5 +58,6 @@ export function renderError(err: FastifyError | Error, req: FastifyRequest, repl
     req.log.error({ err, requestId: req.ctx?.requestId }, 'unexpected error');
     failure = marketo.systemError();
   }
+  if (req.ctx) req.ctx.errorCode = failure.code;
   reply.code(200).send(envelopeFor(req.ctx?.requestId ?? '0000#0', failure));
 }

@@ -66,7 +66,8 @@ export const TRICKY_STRINGS = [
   'Webinar, Q1', 'The "Big" Event', '"', '""', 'a\tb', ' leading and trailing ', ' ', ',', '\t', 'line\nbreak',
   'carriage\rreturn', 'crlf\r\nline2\r\n', '\n', '\r', 'Ünïcødé — 日本語 中文 한국어', 'emoji 😀🎉 and family 👨‍👩‍👧', 'e\u0301 combining',
   'שלום עולם', '\u2028line separator\u2029', '', 'null', 'NULL', '00123', '1e3', '-0', ' 42', 'C:\\path\\to\\file', "it's",
-  '\u0001\u001f\u007f\u000b\u000c', 'a,b\t"c d"\r\ne', `${'x,'.repeat(5000)}end`, '{"looks":"like json"}', '=SUM(A1:A2)',
+  '\u0001\u001f\u007f\u000b\u000c', 'a,b\t"c d"\r\ne',
+  '\\.', '\\N', '\\', '\\t', '.', `${'x,'.repeat(5000)}end`, '{"looks":"like json"}', '=SUM(A1:A2)',
 ];
 
 const GUIDS = [

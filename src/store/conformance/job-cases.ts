@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { AlreadyQueued, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
 import type { JobRecord, JobStatus } from '../../domain/job.js';
 import type { Store } from '../store.js';
-import { job, T0 } from './fixtures.js';
+import { activity, job, T0, user } from './fixtures.js';
 import type { StoreCase } from './user-activity-cases.js';
 
 const DAY = 86_400_000;
@@ -234,5 +234,27 @@ export const jobCases: Record<string, StoreCase> = {
     await store.cancelJob('b', T0 + 1);
     assert.deepEqual((await store.renewLeases('w1', ['a', 'b', 'c'], Date.now() + DAY)).sort(), ['a']);
     assert.deepEqual(await store.renewLeases('w1', [], Date.now()), []);
+  },
+  'countJobsByStatus counts every status, 0 for the empty ones': async (store) => {
+    assert.deepEqual(await store.countJobsByStatus(), { Created: 0, Queued: 0, Processing: 0, Completed: 0, Failed: 0, Cancelled: 0 });
+    await insert(store, at('a', 'Queued'), at('b', 'Queued', { queuedAt: T0 + 50 }), at('c', 'Completed'), at('d', 'Cancelled'));
+    assert.deepEqual(await store.countJobsByStatus(), { Created: 0, Queued: 2, Processing: 0, Completed: 1, Failed: 0, Cancelled: 1 });
+  },
+  'resetData deletes jobs and tokens, keeps users; activities and leads only when asked': async (store) => {
+    await store.createUser(user('c-1'));
+    await insert(store, at('a', 'Queued'), at('b', 'Processing'), at('c', 'Completed'));
+    await store.saveToken({ token: 't-1', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + DAY });
+    await store.importActivities([activity({ leadId: 77 }), activity({ leadId: 78 })]);
+    assert.deepEqual(await store.resetData({ activities: false }), { jobs: 3, tokens: 1, activities: 0 });
+    assert.equal(await store.getJob('a'), undefined);
+    assert.equal(await store.findToken('t-1'), undefined);
+    assert.equal(await store.countActivities(), 2, 'activities stay unless asked');
+    assert.ok(await store.findUser('c-1'), 'users stay');
+    assert.equal(await store.claimNextJob(T0, 2, LEASE), undefined, 'nothing left to claim');
+    assert.deepEqual(await store.resetData({ activities: true }), { jobs: 0, tokens: 0, activities: 2 });
+    assert.equal(await store.countActivities(), 0);
+    assert.equal((await store.knownLeads([77, 78])).size, 0, 'leads go with their activities');
+    await insert(store, at('d', 'Queued'));
+    assert.equal((await store.claimNextJob(T0, 2, LEASE))?.exportId, 'd', 'the job table works after a reset');
   },
 };

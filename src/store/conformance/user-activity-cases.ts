@@ -47,6 +47,17 @@ export const userCases: Record<string, StoreCase> = {
     assert.equal((await store.findLiveToken('c-2', T0 + 700_000))?.token, 'other');
     assert.equal(await store.findLiveToken('c-3', T0 + 700_000), undefined);
   },
+  'lookups by a value with a NUL byte find nothing and do not throw': async (store) => {
+    await store.createUser(user('c-1'));
+    await store.saveToken({ token: 't', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + 3_600_000 });
+    assert.equal(await store.findToken('t\0'), undefined);
+    assert.equal(await store.findToken('\0'), undefined);
+    assert.equal(await store.findUser('c-1\0'), undefined);
+    assert.equal(await store.findLiveToken('c-1\0', T0), undefined);
+    assert.equal(await store.getJob('\0abc'), undefined);
+    assert.deepEqual(await store.findAssetsByName('form', 'a\0'), []);
+    assert.deepEqual(await store.resolveAssetIds('form', ['a\0', 'b']), []);
+  },
   'findLiveToken never returns an expired token': async (store) => {
     await store.saveToken({ token: 't', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + 3_600_000 });
     assert.equal((await store.findLiveToken('c-1', T0 + 3_599_999))?.token, 't');
@@ -72,6 +83,20 @@ export const activityCases: Record<string, StoreCase> = {
   'importActivities counts a GUID repeated within one call as a duplicate': async (store) => {
     const a = activity();
     assert.deepEqual(await store.importActivities([a, { ...a }]), { inserted: 1, duplicates: 1 });
+  },
+  'importActivities keeps the first line of a GUID repeated within one call': async (store) => {
+    // Enough rows, in scrambled GUID order, that an unstable sort would pick later lines.
+    const lines: Activity[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      lines.push(activity({ marketoGUID: String(700_000 + ((i * 7919) % 20_000)), activityDate: T0 + (i % 50) * SECOND, primaryAttributeValue: `line ${i}` }));
+    }
+    const first = new Map<string, string>();
+    for (const a of lines) if (!first.has(a.marketoGUID)) first.set(a.marketoGUID, a.primaryAttributeValue!);
+    assert.deepEqual(await store.importActivities(lines), { inserted: 20_000, duplicates: 10_000 });
+    const stored = await collect(store.exportRows(EVERYTHING));
+    assert.equal(stored.length, 20_000);
+    const later = stored.filter((a) => first.get(a.marketoGUID) !== a.primaryAttributeValue);
+    assert.deepEqual(later.slice(0, 3).map((a) => `${a.marketoGUID}: ${a.primaryAttributeValue}`), [], `${later.length} GUIDs kept a later line`);
   },
   'importActivities accepts an async iterable, and an empty one': async (store) => {
     const items = [activity(), activity()];

@@ -9,11 +9,12 @@ import type { Asset, AssetKind } from '../../domain/assets.js';
 import { FIRST_CUSTOM_TYPE_ID, type CustomActivityType } from '../../domain/custom-activities.js';
 import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
 import type { ExportRequest } from '../../domain/export-request.js';
+import { formatRow } from '../../export/format.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ImportResult, JobPatch, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ApiUser, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
-import { JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
+import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { PostgresCallCounter } from './call-counter.js';
 import { MIGRATIONS } from './schema.js';
 import { copyTextLine, exportCopy, exportRowsPage, IMPORT_LOCK, JOB_LIMIT_LOCK, SQL } from './sql.js';
@@ -93,6 +94,7 @@ export class PostgresStore implements Store {
     await this.q(SQL.insertUser, [u.clientId, u.name, u.role, u.secretHash, u.disabled, u.createdAt]);
   }
   async findUser(clientId: string): Promise<ApiUser | undefined> {
+    if (hasNul(clientId)) return undefined;
     const [r] = await this.q(SQL.findUser, [clientId]);
     return r && toUser(r);
   }
@@ -104,6 +106,7 @@ export class PostgresStore implements Store {
     return ((await this.pool.query(SQL.disableUser, [clientId])).rowCount ?? 0) > 0;
   }
   async findLiveToken(clientId: string, now: number): Promise<AccessToken | undefined> {
+    if (hasNul(clientId)) return undefined;
     const [r] = await this.q(SQL.findLiveToken, [clientId, now]);
     return r && toToken(r);
   }
@@ -112,6 +115,7 @@ export class PostgresStore implements Store {
     await this.q(SQL.deleteTokensExpiredBefore, [t.issuedAt - 86_400_000]);
   }
   async findToken(token: string): Promise<AccessToken | undefined> {
+    if (hasNul(token)) return undefined;
     const [r] = await this.q(SQL.findToken, [token]);
     return r && toToken(r);
   }
@@ -170,6 +174,13 @@ export class PostgresStore implements Store {
 
   /** `COPY (query) TO STDOUT` streams the finished lines; chunks are not line-aligned. */
   async *exportLines(request: ExportRequest): AsyncIterable<LineChunk> {
+    // COPY's CSV writer quotes a lone `\.` when a row has one column (it would read as COPY's
+    // end-of-data marker); the file format writes it bare. Only primaryAttributeValue can hold
+    // it, so that column alone is formatted here instead.
+    if (request.fields.length === 1 && request.fields[0] === 'primaryAttributeValue') {
+      yield* formattedLines(this.exportRows(request.filter), request);
+      return;
+    }
     await this.ready;
     const c = await this.pool.connect();
     try {
@@ -232,6 +243,7 @@ export class PostgresStore implements Store {
     });
   }
   async findAssetsByName(kind: AssetKind, name: string): Promise<Asset[]> {
+    if (hasNul(name)) return [];
     return (await this.q(SQL.findAssetsByName, [kind, name])).map(toAsset);
   }
   async getAsset(kind: AssetKind, id: number): Promise<Asset | undefined> {
@@ -242,7 +254,7 @@ export class PostgresStore implements Store {
     return (await this.q(SQL.listAssets, [kind])).map(toAsset);
   }
   async resolveAssetIds(kind: AssetKind, names: string[]): Promise<number[]> {
-    return (await this.q(SQL.resolveAssetIds, [kind, names])).map((r) => r.id as number);
+    return (await this.q(SQL.resolveAssetIds, [kind, names.filter((n) => !hasNul(n))])).map((r) => r.id as number);
   }
 
   // --- jobs ---
@@ -250,6 +262,7 @@ export class PostgresStore implements Store {
     await this.q(SQL.insertJob, jobParams(j));
   }
   async getJob(exportId: string): Promise<JobRecord | undefined> {
+    if (hasNul(exportId)) return undefined;
     const [r] = await this.q(SQL.getJob, [exportId]);
     return r && toJob(r);
   }
@@ -321,6 +334,24 @@ export class PostgresStore implements Store {
     return (await this.pool.query(SQL.deleteJobsEndedBefore, [before])).rowCount ?? 0;
   }
 
+  async countJobsByStatus(): Promise<Record<JobStatus, number>> {
+    return countsByStatus(await this.q(SQL.countJobsByStatus));
+  }
+  async resetData(options: { activities: boolean }): Promise<ResetCounts> {
+    return this.tx(async (c) => {
+      // Under the job lock, so no claim or enqueue interleaves with the delete.
+      await c.query('SELECT pg_advisory_xact_lock($1)', [JOB_LIMIT_LOCK]);
+      const jobs = (await c.query(SQL.deleteAllJobs)).rowCount ?? 0;
+      const tokens = (await c.query(SQL.deleteAllTokens)).rowCount ?? 0;
+      let activities = 0;
+      if (options.activities) {
+        activities = (await c.query(SQL.countActivities)).rows[0].n as number;
+        await c.query(SQL.truncateActivities);
+      }
+      return { jobs, tokens, activities };
+    });
+  }
+
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
     await this.pool.end();
@@ -330,6 +361,21 @@ export class PostgresStore implements Store {
   async dropSchema(): Promise<void> {
     await this.q(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
   }
+}
+
+/** Activities as file lines through the TypeScript formatter, in chunks of 5000 rows. */
+async function* formattedLines(rows: AsyncIterable<Activity>, request: ExportRequest): AsyncGenerator<LineChunk> {
+  let text = '';
+  let n = 0;
+  for await (const a of rows) {
+    text += formatRow(a, request.fields, request.format);
+    if (++n === 5000) {
+      yield { text, rows: n };
+      text = '';
+      n = 0;
+    }
+  }
+  if (n) yield { text, rows: n };
 }
 
 /** Activities as COPY text, in batches of lines so the stream does not pay per row. */
@@ -345,7 +391,17 @@ async function* batchLines(records: AsyncIterable<Activity> | Iterable<Activity>
   if (buf) yield buf;
 }
 
+/**
+ * PostgreSQL text cannot hold a NUL byte, and a parameter with one fails the whole query. Nothing
+ * stored holds one (ids are generated, imported text is cleaned), so a lookup by such a value
+ * (a token or export id from a request) finds nothing, as on SQLite.
+ */
+function hasNul(value: string): boolean {
+  return value.includes('\0');
+}
+
 async function jobForUpdate(c: Client, exportId: string): Promise<JobRecord> {
+  if (hasNul(exportId)) throw new JobNotFound(exportId);
   const r = (await c.query(SQL.getJobForUpdate, [exportId])).rows[0] as Row | undefined;
   if (!r) throw new JobNotFound(exportId);
   return toJob(r);

@@ -76,16 +76,22 @@ export function copyTextLine(a: Activity): string {
     n(a.primaryAttributeValueId), t(a.primaryAttributeValue), t(a.attributes), t(a.actionResult)].join('\t') + '\n';
 }
 
+/** The activity columns in table order, as `copyTextLine` writes them. */
+const ACTIVITY_COLUMNS = 'guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav, attributes, action_result';
+
 export const SQL = {
+  // `line` numbers the rows in the order they came, so the first of a repeated GUID can win.
   createStage: `CREATE TEMP TABLE import_stage (guid bigint, lead_id bigint, activity_date bigint, activity_type_id integer,
-    campaign_id bigint, pav_id bigint, pav text, attributes text, action_result text) ON COMMIT DROP`,
-  copyStage: 'COPY import_stage FROM STDIN',
+    campaign_id bigint, pav_id bigint, pav text, attributes text, action_result text, line bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP`,
+  copyStage: `COPY import_stage (${ACTIVITY_COLUMNS}) FROM STDIN`,
   stageMonths: `SELECT DISTINCT extract(epoch FROM date_trunc('month', to_timestamp(activity_date) AT TIME ZONE 'UTC'))::bigint AS start
     FROM import_stage`,
   copyStageLeads: 'INSERT INTO leads (id) SELECT DISTINCT lead_id FROM import_stage ON CONFLICT DO NOTHING',
-  // DISTINCT ON drops GUIDs repeated in the file; NOT EXISTS drops those stored before.
-  copyStageActivities: `INSERT INTO activities SELECT DISTINCT ON (s.guid) s.* FROM import_stage s
-    WHERE NOT EXISTS (SELECT 1 FROM activities a WHERE a.guid = s.guid) ORDER BY s.guid`,
+  // DISTINCT ON keeps the first line of a GUID repeated in the file (as SQLite does); NOT EXISTS
+  // drops those stored before.
+  copyStageActivities: `INSERT INTO activities (${ACTIVITY_COLUMNS})
+    SELECT DISTINCT ON (s.guid) ${ACTIVITY_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')} FROM import_stage s
+    WHERE NOT EXISTS (SELECT 1 FROM activities a WHERE a.guid = s.guid) ORDER BY s.guid, s.line`,
   countStage: 'SELECT count(*)::int AS n FROM import_stage',
   countActivities: 'SELECT count(*)::int AS n FROM activities',
   knownLeads: 'SELECT id FROM leads WHERE id = ANY($1::bigint[])',
@@ -131,6 +137,7 @@ export const SQL = {
   jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < $1`,
   deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < $1 AND status NOT IN ('Queued', 'Processing')`,
   // The emulator's reset (resetData). Activities are counted first: TRUNCATE reports no row count.
+  countJobsByStatus: 'SELECT status, count(*)::int AS n FROM jobs GROUP BY status',
   deleteAllJobs: 'DELETE FROM jobs',
   deleteAllTokens: 'DELETE FROM tokens',
   truncateActivities: 'TRUNCATE activities, leads',

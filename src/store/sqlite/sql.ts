@@ -69,7 +69,8 @@ export const SQL = {
     campaign_id INTEGER, pav_id INTEGER, pav TEXT, attributes TEXT, action_result TEXT)`,
   insertStage: `INSERT INTO temp.import_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   // ORDER BY guid appends in rowid order, the cheapest way into the table's b-tree.
-  copyStage: `INSERT OR IGNORE INTO activities SELECT * FROM temp.import_stage ORDER BY guid`,
+  // Within one file the first line of a GUID wins (INSERT OR IGNORE keeps it; rowid is file order).
+  copyStage: `INSERT OR IGNORE INTO activities SELECT * FROM temp.import_stage ORDER BY guid, rowid`,
   dropStage: 'DROP TABLE IF EXISTS temp.import_stage',
   copyStageLeads: 'INSERT OR IGNORE INTO leads (id) SELECT DISTINCT lead_id FROM temp.import_stage',
   knownLeads: 'SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?))',
@@ -117,6 +118,7 @@ export const SQL = {
   deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < ?
     AND status NOT IN ('Queued', 'Processing')`,
   // The emulator's reset (resetData).
+  countJobsByStatus: 'SELECT status, count(*) AS n FROM jobs GROUP BY status',
   deleteAllJobs: 'DELETE FROM jobs',
   deleteAllTokens: 'DELETE FROM tokens',
   deleteAllActivities: 'DELETE FROM activities',

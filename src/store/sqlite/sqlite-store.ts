@@ -9,9 +9,9 @@ import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull
 import type { ExportRequest } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ImportResult, JobPatch, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ApiUser, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
-import { JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
+import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { MIGRATIONS } from './schema.js';
 import { exportWhere, lineExpression, ORDER, SQL } from './sql.js';
 
@@ -296,6 +296,21 @@ export class SqliteStore implements Store {
   }
   async deleteJobsEndedBefore(before: number): Promise<number> {
     return this.stmt(SQL.deleteJobsEndedBefore).run(before).changes;
+  }
+  async countJobsByStatus(): Promise<Record<JobStatus, number>> {
+    return countsByStatus(this.stmt(SQL.countJobsByStatus).all() as Row[]);
+  }
+  async resetData(options: { activities: boolean }): Promise<ResetCounts> {
+    return this.db.transaction(() => {
+      const jobs = this.stmt(SQL.deleteAllJobs).run().changes;
+      const tokens = this.stmt(SQL.deleteAllTokens).run().changes;
+      let activities = 0;
+      if (options.activities) {
+        activities = this.stmt(SQL.deleteAllActivities).run().changes;
+        this.stmt(SQL.deleteAllLeads).run();
+      }
+      return { jobs, tokens, activities };
+    }).immediate();
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,159 @@
+/**
+ * Security basics, checked: client secrets are stored only as scrypt hashes; no secret, access
+ * token or admin token reaches a log line, even at trace level, through a full flow (identity by
+ * query and by form, Bearer and access_token calls, downloads, errors, emulator calls); tokens and
+ * secrets are random and well-formed; comparisons of secrets go through timingSafeEqual; and every
+ * emulator control refuses a caller without the admin token.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { defaultConfig } from '../../src/config/config.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import { newAccessToken, newClientCredentials } from '../../src/lib/ids.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { hashSecret, sameSecret, verifySecret } from '../../src/lib/secrets.js';
+import { createTidemark } from '../../src/server/main.js';
+import { activity, startHarness, T0, tempDir } from '../helpers/harness.js';
+import { BASE } from '../helpers/api.js';
+import { ADMIN_TOKEN, startEmulator } from '../emulator/helpers.js';
+
+const SRC = new URL('../../src/', import.meta.url);
+
+test('client secrets are stored only as scrypt hashes: not in the users table, not anywhere in the SQLite file', async (t) => {
+  const h = await startHarness(t.name);
+  t.after(() => h.close());
+  const u = await h.user('read-only-activity');
+  const stored = await h.store.findUser(u.clientId);
+  assert.match(stored!.secretHash, /^scrypt\$16384\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]{40,}$/);
+  assert.ok(!stored!.secretHash.includes(u.clientSecret));
+  assert.equal(verifySecret(u.clientSecret, stored!.secretHash), true);
+  if (h.store.location.kind === 'sqlite') {
+    // The main file and its WAL hold everything the store wrote.
+    for (const f of readdirSync(h.dataDir).filter((n) => n.startsWith('tidemark.sqlite'))) {
+      assert.ok(!readFileSync(join(h.dataDir, f)).includes(Buffer.from(u.clientSecret)), `${f} does not hold the secret`);
+    }
+  }
+});
+
+test('no secret, access token or admin token is ever logged, even at trace level, through a full flow', async (t) => {
+  const chunks: string[] = [];
+  const sink = new Writable({ write(c: Buffer, _e, cb) { chunks.push(c.toString('utf8')); cb(); } });
+  const clock = new ManualClock(T0);
+  const config = defaultConfig({ dataDir: tempDir(t.name), port: 0, emulatorControls: true, adminToken: ADMIN_TOKEN, logLevel: 'trace' });
+  const tm = await createTidemark(config, { clock, log: createLogger('trace', sink), pollMs: 50 });
+  t.after(() => tm.close());
+  const url = await tm.app.listen({ host: '127.0.0.1', port: 0 });
+  const { clientId, clientSecret } = newClientCredentials();
+  await tm.store.createUser({ clientId, name: 'sec@test', role: 'read-write-activity', secretHash: hashSecret(clientSecret), disabled: false, createdAt: T0 });
+  await tm.store.importActivities([activity(), activity()]);
+  const wrongAdmin = `${ADMIN_TOKEN}-wrong`;
+  const wrongSecret = `${clientSecret}x`;
+
+  const byQuery = await (await fetch(`${url}/identity/oauth/token?grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`)).json() as { access_token: string };
+  const byForm = await (await fetch(`${url}/identity/oauth/token`, {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`,
+  })).json() as { access_token: string };
+  const token = byQuery.access_token;
+  assert.equal(byForm.access_token, token);
+  await fetch(`${url}/identity/oauth/token?grant_type=client_credentials&client_id=${clientId}&client_secret=${wrongSecret}`);
+  const auth = { Authorization: `Bearer ${token}` };
+  const created = await (await fetch(`${url}${BASE}/create.json`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ filter: { createdAt: { startAt: '2026-01-14T00:00:00Z', endAt: '2026-01-16T00:00:00Z' } } }) })).json() as { result: [{ exportId: string }] };
+  const id = created.result[0].exportId;
+  await fetch(`${url}${BASE}/${id}/enqueue.json?access_token=${token}`, { method: 'POST' });
+  assert.equal(await tm.scheduler.waitForJob(id), 'Completed');
+  await (await fetch(`${url}${BASE}/${id}/status.json?access_token=${token}`)).text();
+  await (await fetch(`${url}${BASE}/${id}/file.json`, { headers: { ...auth, Range: 'bytes=0-9' } })).text();
+  await (await fetch(`${url}${BASE}.json`, { headers: { Authorization: `Bearer ${token}x` } })).text(); // 601
+  await (await fetch(`${url}/nope?access_token=${token}`)).text(); // 610
+  await (await fetch(`${url}${BASE}/create.json`, { method: 'POST', headers: auth, body: '{bad json' })).text(); // 609
+  await (await fetch(`${url}/tidemark/v1/emulator`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+  await (await fetch(`${url}/tidemark/v1/emulator/clock`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, body: '{"advance":"2h"}' })).text();
+  await (await fetch(`${url}/tidemark/v1/emulator`, { headers: { Authorization: `Bearer ${wrongAdmin}` } })).text(); // 401
+  await (await fetch(`${url}${BASE}.json`, { headers: auth })).text(); // 602 after the clock moved
+
+  const log = chunks.join('');
+  const lines = log.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; url?: string });
+  const requestLines = lines.filter((l) => l.msg === 'request');
+  assert.ok(requestLines.length >= 14, `every request was logged (${requestLines.length} lines)`);
+  assert.ok(requestLines.some((l) => l.url?.startsWith('/identity/oauth/token?') && l.url.includes('client_secret=[redacted]')));
+  assert.ok(requestLines.some((l) => l.url?.includes('access_token=[redacted]')));
+  assert.ok(lines.some((l) => l.msg === 'emulator: clock advanced'));
+  for (const [what, secret] of [['client secret', clientSecret], ['wrong client secret', wrongSecret], ['access token', token],
+    ['access token uuid', token.split(':')[0]!], ['admin token', ADMIN_TOKEN], ['wrong admin token', wrongAdmin]] as const) {
+    assert.ok(!log.includes(secret), `the ${what} appears in the log`);
+  }
+  process.stdout.write(`# log capture: ${log.split('\n').filter(Boolean).length} trace lines, 0 secrets or tokens\n`);
+});
+
+test('tokens and secrets are random: well-formed UUID v4 tokens, no repeats, every random bit near 50 %', () => {
+  const N = 4000;
+  const tokens = Array.from({ length: N }, newAccessToken);
+  assert.equal(new Set(tokens).size, N);
+  for (const tk of tokens) assert.match(tk, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}:tm$/);
+  // The 122 random bits of a v4 UUID: each must be set in roughly half the tokens (6 sigma bounds).
+  const hex = tokens.map((tk) => tk.slice(0, 36).replaceAll('-', ''));
+  const fixed = new Set([48, 49, 50, 51, 64, 65]); // version nibble (4) and variant bits (10)
+  let checked = 0;
+  for (let bit = 0; bit < 128; bit++) {
+    if (fixed.has(bit)) continue;
+    const ones = hex.filter((x) => (parseInt(x[bit >> 2]!, 16) >> (3 - (bit & 3))) & 1).length;
+    assert.ok(Math.abs(ones - N / 2) < 6 * Math.sqrt(N / 4), `bit ${bit} is set in ${ones} of ${N}`);
+    checked++;
+  }
+  assert.equal(checked, 122, '122 random bits: a guess succeeds with probability 2^-122 per live token');
+  const secrets = Array.from({ length: 1000 }, () => newClientCredentials());
+  assert.equal(new Set(secrets.map((s) => s.clientSecret)).size, 1000);
+  for (const s of secrets) assert.match(s.clientSecret, /^[A-Za-z0-9_-]{32}$/, '24 random bytes, base64url');
+});
+
+test('secret comparisons are constant-time: timingSafeEqual in the helpers, and the code paths use the helpers', () => {
+  const secrets = readFileSync(new URL('lib/secrets.ts', SRC), 'utf8');
+  assert.equal((secrets.match(/timingSafeEqual\(/g) ?? []).length, 2, 'verifySecret and sameSecret both compare with timingSafeEqual');
+  assert.match(readFileSync(new URL('server/api/identity.ts', SRC), 'utf8'), /verifySecret\(/);
+  assert.match(readFileSync(new URL('server/http/admin-auth.ts', SRC), 'utf8'), /sameSecret\(/);
+  // Nothing compares a secret or the admin token with == anywhere in src/.
+  const files = (dir: URL): URL[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(new URL(`${e.name}/`, dir)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [new URL(e.name, dir)] : []);
+  const offenders: string[] = [];
+  for (const f of files(SRC)) {
+    readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
+      if (/(adminToken|secretHash|clientSecret|client_secret)\s*[!=]==?|[!=]==?\s*(config\.)?(adminToken|secretHash|clientSecret)\b/.test(line)) offenders.push(`${f.pathname}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(offenders, []);
+  // sameSecret works for any lengths (timingSafeEqual alone throws on a length mismatch).
+  assert.equal(sameSecret('a', 'a'.repeat(1000)), false);
+  assert.equal(sameSecret('', ''), true);
+  assert.equal(sameSecret(ADMIN_TOKEN, ADMIN_TOKEN), true);
+});
+
+test('every emulator control (as the OpenAPI document lists them) refuses callers without the admin token', async (t) => {
+  const h = await startEmulator(t.name);
+  t.after(() => h.close());
+  const doc = await (await h.call('/tidemark/v1/openapi.json')).json() as { paths: Record<string, Record<string, { security: Record<string, unknown>[] }>> };
+  const controls = Object.entries(doc.paths).flatMap(([p, ms]) => Object.entries(ms).filter(([, op]) => op.security.some((s) => 'adminToken' in s)).map(([m]) => [m.toUpperCase(), p] as const));
+  assert.ok(controls.length >= 8, `${controls.length} admin operations`);
+  assert.ok(controls.every(([, p]) => p.startsWith('/tidemark/v1/emulator')), 'admin routes live only under /tidemark/v1/emulator');
+  const apiToken = await h.token('read-write-activity');
+  const before = await h.emu.state();
+  for (const [method, path] of controls) {
+    for (const headers of [{}, { Authorization: `Bearer ${ADMIN_TOKEN.toUpperCase()}` }, { Authorization: `Bearer ${apiToken}` }, { Authorization: ADMIN_TOKEN }] as Record<string, string>[]) {
+      const r = await h.call(path, { method, headers, ...(method === 'POST' ? { body: '{"advance":"1d","fail":1,"code":"606","activities":true}' } : {}) });
+      assert.equal(r.status, 401, `${method} ${path} with ${JSON.stringify(headers)}`);
+    }
+  }
+  const after = await h.emu.state();
+  assert.deepEqual(after, { ...before, offsetMs: after.offsetMs }, 'nothing changed');
+  // With the controls off the same paths do not exist at all.
+  const off = await startHarness(`${t.name} off`);
+  t.after(() => off.close());
+  for (const [method, path] of controls) {
+    const r = await off.call(path, { method, headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    assert.match(await r.text(), /"code":"610"/, `${method} ${path} without controls`);
+  }
+});
