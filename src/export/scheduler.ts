@@ -129,6 +129,11 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     this.running.set(exportId, run);
     run.done
       .then(async (out) => {
+        // A worker that stalled past its lease may find the job taken over: it must not publish.
+        if (!(await this.stillHeld(exportId))) {
+          this.o.files.discard(exportId, this.tag);
+          return;
+        }
         this.o.files.commit(exportId, this.tag);
         const done = await this.o.store.transitionJob(exportId, 'Processing', {
           status: 'Completed',
@@ -143,7 +148,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
       })
       .catch(async (err: unknown) => {
         this.o.files.discard(exportId, this.tag);
-        if (err instanceof ExportStopped) return;
+        if (err instanceof ExportStopped || !(await this.stillHeld(exportId))) return;
         this.o.log.error({ exportId, err }, 'export failed');
         await this.o.store.transitionJob(exportId, 'Processing', {
           status: 'Failed',
@@ -158,6 +163,10 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
         this.emit('settled', { exportId, status: job?.status ?? 'Failed' });
         this.kick();
       });
+  }
+
+  private async stillHeld(exportId: string): Promise<boolean> {
+    return (await this.o.store.renewLeases(this.owner, [exportId], this.lease().until)).length > 0;
   }
 
   /** Called after a job was cancelled: stops its export if it runs here and removes partial output. */
@@ -178,6 +187,8 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
 
   /** Deletes expired files and job rows past status retention. */
   private async sweep(now: number): Promise<void> {
+    // A worker that died leaves its temp file; one nobody has written for two leases is dead.
+    this.o.files.removeTempsOlderThan(Date.now() - 2 * (this.o.leaseMs ?? 30_000));
     for (const job of await this.o.store.jobsFinishedBefore(now - this.o.fileRetentionDays * DAY_MS)) {
       this.o.files.remove(job.exportId);
     }

@@ -24,6 +24,8 @@ export interface FileStore {
   remove(exportId: string): void;
   /** Removes temp files left by a crash; returns how many. */
   removeTemps(): number;
+  /** Removes temp files not written since `before` (epoch ms): their writer is gone. */
+  removeTempsOlderThan(before: number): number;
   /** Removes every published and temp file (the emulator's reset); returns how many were published. */
   clear(): number;
 }
@@ -69,6 +71,22 @@ export class FsFileStore implements FileStore {
 
   remove(exportId: string): void {
     rmSync(this.path(exportId), { force: true });
+  }
+
+  removeTempsOlderThan(before: number): number {
+    let n = 0;
+    for (const name of readdirSync(this.dir)) {
+      if (!name.endsWith('.part')) continue;
+      try {
+        if (statSync(join(this.dir, name)).mtimeMs < before) {
+          rmSync(join(this.dir, name), { force: true });
+          n++;
+        }
+      } catch {
+        // removed meanwhile
+      }
+    }
+    return n;
   }
 
   removeTemps(): number {

@@ -97,9 +97,11 @@ test('jobs survive SIGKILL and SIGTERM of tidemark serve', async (t) => {
     if (E2E_STORE === 'sqlite') {
       assert.deepEqual(files().filter((f) => f.endsWith('.part')), [], 'the restart removed the stale .part');
     } else {
-      // Where processes share the store, none may delete another's temp files at start-up, so
-      // the crashed attempt's .part stays (a known leak); the rerun left none of its own.
-      assert.deepEqual(files().filter((f) => f.endsWith('.part')), crashedParts, 'only the crashed attempt\'s .part is left');
+      // Where processes share the store, none may delete another's temp files at start-up; the
+      // crashed attempt's .part goes at a later sweep, once nobody has written it for two leases.
+      // The rerun left none of its own.
+      const left = files().filter((f) => f.endsWith('.part'));
+      assert.ok(left.every((f) => crashedParts.includes(f)), `only the crashed attempt's .part may be left: ${left.join(', ')}`);
     }
     assert.equal((await again.stop('SIGTERM')).code, 0);
   });
