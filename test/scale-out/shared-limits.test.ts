@@ -10,7 +10,8 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { newClientCredentials } from '../../src/lib/ids.js';
 import { hashSecret } from '../../src/lib/secrets.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import pg from 'pg';
+import { parsePostgresUrl, PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { dropTestSchema, tempDir } from '../helpers/harness.js';
 import { startServe } from './serve.js';
 
@@ -41,7 +42,18 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, name: stri
   });
   const token = ((await (await fetch(`${a.url}/identity/oauth/token?grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}`)).json()) as { access_token: string }).access_token;
   const list = async (api: string) => (await (await fetch(`${api}/bulk/v1/activities/export.json`, { headers: { Authorization: `Bearer ${token}` } })).json()) as any;
-  return { a: a.url, b: b.url, token, list };
+  /** Calls in flight, as every process sees them. */
+  const inFlight = async () => {
+    const { connectionString, schema } = parsePostgresUrl(url);
+    const client = new pg.Client({ connectionString, options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      return (await client.query('SELECT count(*)::int AS n FROM calls_in_flight')).rows[0].n as number;
+    } finally {
+      await client.end();
+    }
+  };
+  return { a: a.url, b: b.url, token, list, inFlight };
 }
 
 test('606 and 607 count the calls of every api process', { skip, timeout: 60_000 }, async (t) => {
@@ -63,7 +75,7 @@ test('607: the daily call quota is shared', { skip, timeout: 60_000 }, async (t)
 });
 
 test('615: a request held in flight on one process takes the place on the other', { skip, timeout: 60_000 }, async (t) => {
-  const { a, b, token, list } = await setup(t, 'inflight', ['--rate-limit', 'off', '--max-concurrent-requests', '1', '--daily-call-quota', '0']);
+  const { a, b, token, list, inFlight } = await setup(t, 'inflight', ['--rate-limit', 'off', '--max-concurrent-requests', '1', '--daily-call-quota', '0']);
   // Headers and half a body: the request is admitted and stays in flight until the rest arrives.
   const { hostname, port } = new URL(a);
   const body = JSON.stringify({ filter: { createdAt: { startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-02T00:00:00Z' } } });
@@ -71,6 +83,10 @@ test('615: a request held in flight on one process takes the place on the other'
   let answer = '';
   socket.on('data', (d) => (answer += d));
   socket.write(`POST /bulk/v1/activities/export/create.json HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`);
+  // Admission is asynchronous: wait until process a has counted the held request, or a call of
+  // b's could take the one place first.
+  for (let i = 0; i < 500 && (await inFlight()) < 1; i++) await new Promise((res) => setTimeout(res, 10));
+  assert.equal(await inFlight(), 1, 'process a admitted the held request');
   let refused: any;
   for (let i = 0; i < 200 && !refused; i++) {
     const r = await list(b);
