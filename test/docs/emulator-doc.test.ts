@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -41,8 +41,12 @@ test('the example of docs/emulator.md passes as written: the file answers 404 af
   // `import ... from 'tidemark/dist/...'` resolves to this checkout, as it would to an installed package.
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(ROOT, join(dir, 'node_modules', 'tidemark'), 'dir');
-  const npxShim = `npx() { if [ "$1" = tidemark ]; then shift; node ${JSON.stringify(BIN)} "$@"; else command npx "$@"; fi; }\n`;
-  writeFileSync(join(dir, 'ci.sh'), npxShim + script);
+  // An `npx` first on PATH that runs this checkout's bin for `npx tidemark` (an executable, not a
+  // shell function, so `setsid npx ...` in the example works too).
+  const shimDir = join(dir, 'shim');
+  mkdirSync(shimDir);
+  writeFileSync(join(shimDir, 'npx'), `#!/usr/bin/env bash\nif [ "$1" = tidemark ]; then shift; exec node ${JSON.stringify(BIN)} "$@"; fi\nexec ${JSON.stringify(npxPath())} "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(dir, 'ci.sh'), script);
 
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -50,6 +54,7 @@ test('the example of docs/emulator.md passes as written: the file answers 404 af
     if (!k.startsWith('TIDEMARK_') && k !== 'DATABASE_URL' && k !== 'NODE_TEST_CONTEXT' && k !== 'NODE_OPTIONS') env[k] = v;
   }
   env.PORT = String(await freePort());
+  env.PATH = `${shimDir}:${process.env.PATH ?? ''}`;
   const child = spawn('bash', ['ci.sh'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -61,3 +66,11 @@ test('the example of docs/emulator.md passes as written: the file answers 404 af
   assert.match(out, /# pass 1\b/);
   assert.match(out, /# fail 0\b/);
 });
+
+/** The real npx, found before the shim goes first on PATH. */
+function npxPath(): string {
+  for (const d of (process.env.PATH ?? '').split(':')) {
+    if (d && existsSync(join(d, 'npx'))) return join(d, 'npx');
+  }
+  return 'npx';
+}
