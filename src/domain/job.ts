@@ -35,8 +35,6 @@ export function cancelBlocker(status: JobStatus): 'finished' | 'noop' | undefine
   return status === 'Completed' || status === 'Failed' ? 'finished' : undefined;
 }
 
-export const ACTIVE_STATUSES: readonly JobStatus[] = ['Queued', 'Processing'];
-
 /** The job as Marketo shows it: keys in Marketo's order, keys that do not apply yet left out. */
 export interface JobView {
   exportId: string;

@@ -9,10 +9,21 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { silentLogger } from '../../src/lib/logger.js';
 import { createTidemark } from '../../src/server/main.js';
-import { activity, startHarness, T0 } from '../helpers/harness.js';
+import { activity, startHarness, T0, type Harness } from '../helpers/harness.js';
 import {
   assertError, BASE, cancel, createJob, download, enqueue, manyActivities, NO_LIMITS, oneJob, status,
 } from '../helpers/api.js';
+
+
+/** Polls the job's status until it leaves Queued (bounded); returns that status. */
+async function pastQueued(h: Harness, token: string, exportId: string) {
+  let view = oneJob(await status(h, token, exportId));
+  for (let i = 0; view.status === 'Queued' && i < 100; i++) {
+    await new Promise((r) => setImmediate(r));
+    view = oneJob(await status(h, token, exportId));
+  }
+  return view;
+}
 
 test('Created -> Queued -> Completed, with times from the clock', async (t) => {
   const h = await startHarness(t.name);
@@ -46,11 +57,7 @@ test('cancel a Processing job: it stops at once, no file (final or partial) is l
   const job = await createJob(h, token);
   const exportsDir = join(h.dataDir, 'exports');
   oneJob(await enqueue(h, token, job.exportId));
-  let view = oneJob(await status(h, token, job.exportId));
-  for (let i = 0; view.status === 'Queued' && i < 100; i++) {
-    await new Promise((r) => setImmediate(r));
-    view = oneJob(await status(h, token, job.exportId));
-  }
+  const view = await pastQueued(h, token, job.exportId);
   assert.equal(view.status, 'Processing');
   assert.deepEqual(Object.keys(view), ['exportId', 'format', 'status', 'createdAt', 'queuedAt', 'startedAt']);
 
@@ -143,11 +150,7 @@ test('a restart loses no job: a Processing job is queued again and completes aft
   const token = await h.token();
   const job = await createJob(h, token);
   oneJob(await enqueue(h, token, job.exportId));
-  let view = oneJob(await status(h, token, job.exportId));
-  for (let i = 0; view.status === 'Queued' && i < 100; i++) {
-    await new Promise((r) => setImmediate(r));
-    view = oneJob(await status(h, token, job.exportId));
-  }
+  const view = await pastQueued(h, token, job.exportId);
   assert.equal(view.status, 'Processing');
   await h.tm.close(); // the first instance goes away mid-export (its data dir stays)
 
