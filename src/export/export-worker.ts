@@ -16,8 +16,7 @@ const hash = createHash('sha256');
 let bytes = 0;
 let records = 0;
 
-function write(text: string): void {
-  const buf = Buffer.from(text, 'utf8');
+function write(buf: Buffer): void {
   hash.update(buf);
   let off = 0;
   while (off < buf.length) off += writeSync(fd, buf, off);
@@ -25,9 +24,9 @@ function write(text: string): void {
 }
 
 try {
-  write(formatHeader(input.request));
+  write(Buffer.from(formatHeader(input.request), 'utf8'));
   for await (const chunk of store.exportLines(input.request)) {
-    write(chunk.text);
+    write(chunk.bytes);
     records += chunk.rows;
   }
   fsyncSync(fd);

@@ -82,7 +82,8 @@ export interface ImportResult {
  * line boundary; over the whole export, the texts concatenate to the lines and the rows add up.
  */
 export interface LineChunk {
-  text: string;
+  /** UTF-8: the engines hand over bytes, so lines never round-trip through JS strings. */
+  bytes: Buffer;
   rows: number;
 }
 
@@ -145,7 +146,7 @@ export interface Store {
   /**
    * The same rows as finished data lines built by the database engine (the fast path). Must be
    * byte-identical to `formatRow` over `exportRows`.
-   * @example for await (const chunk of store.exportLines(request)) out.write(chunk.text)
+   * @example for await (const chunk of store.exportLines(request)) out.write(chunk.bytes)
    */
   exportLines(request: ExportRequest): AsyncIterable<LineChunk>;
 

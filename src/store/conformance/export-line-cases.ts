@@ -22,7 +22,7 @@ async function compare(store: Store, filter: ExportFilter, fields: readonly Expo
   const rows = await collect(store.exportRows(filter));
   const expected = rows.map((a) => formatRow(a, fields, format)).join('');
   const chunks = await collect(store.exportLines(request(filter, fields, format)));
-  const actual = chunks.map((c) => c.text).join('');
+  const actual = Buffer.concat(chunks.map((c) => c.bytes)).toString('utf8');
   const engineRows = chunks.reduce((n, c) => n + c.rows, 0);
   // Chunks need not be line-aligned (PostgreSQL's COPY streams bytes); only the whole must match.
   if (actual !== expected) assert.fail(`${label}: engine and oracle differ\n${firstDifference(actual, expected)}`);
@@ -68,7 +68,7 @@ export const exportLineCases: Record<string, StoreCase> = {
       activity({ marketoGUID: '9223372036854775807', activityDate: T0, primaryAttributeValue: '' }),
     ]);
     const text = async (format: (typeof EXPORT_FORMATS)[number], fields: ExportField[]): Promise<string> =>
-      (await collect(store.exportLines(request(EVERYTHING, fields, format)))).map((c) => c.text).join('');
+      Buffer.concat((await collect(store.exportLines(request(EVERYTHING, fields, format)))).map((c) => c.bytes)).toString('utf8');
     assert.equal(await text('CSV', ['marketoGUID', 'primaryAttributeValue', 'campaignId', 'attributes', 'actionResult']),
       '9223372036854775807,,8497,"{""Old Status"":""Not in Program"",""Success"":false}",succeeded\n' +
       '99,"a,""b""\r\nc",8497,"{""k"":""v w""}",succeeded\n' +
@@ -99,6 +99,17 @@ export const exportLineCases: Record<string, StoreCase> = {
     await store.importActivities([activity({ activityDate: T0 })]);
     assert.deepEqual(await collect(store.exportLines(request({ startMs: T0 + SECOND, endMs: T0 + 2 * SECOND }))), []);
     assert.equal(await compare(store, { startMs: T0 + SECOND, endMs: T0 + 2 * SECOND }, DEFAULT_FIELDS, 'CSV', 'empty'), 0);
+  },
+  'exportLines keeps every row when its chunks end inside one second': async (store) => {
+    // More than two of the SQLite engine's 4096-row chunks, all in one second, so every chunk
+    // boundary falls between rows that differ only by GUID; every third GUID is beyond 2^53.
+    const data = Array.from({ length: 8195 }, (_, i) => activity({
+      marketoGUID: i % 3 ? String(1000 + i) : String(2n ** 60n + BigInt(i)), activityDate: T0,
+      activityTypeId: i % 2 ? 1 : 2, attributes: `{"n":${i}}`,
+    }));
+    await store.importActivities(data);
+    assert.equal(await compare(store, EVERYTHING, DEFAULT_FIELDS, 'CSV', 'one second'), 8195);
+    assert.equal(await compare(store, { ...EVERYTHING, activityTypeIds: [2] }, DEFAULT_FIELDS, 'TSV', 'one second, filtered'), 4098);
   },
   'exportLines equals the oracle on 20,000 generated activities': async (store) => {
     const data: Activity[] = randomActivities(20_000, 20260115);

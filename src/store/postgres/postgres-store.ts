@@ -1,7 +1,6 @@
 /** The scale-out store: PostgreSQL 15 through `pg`, COPY in and out through `pg-copy-streams`. */
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Activity } from '../../domain/activity.js';
@@ -185,10 +184,8 @@ export class PostgresStore implements Store {
     const c = await this.pool.connect();
     try {
       const stream = c.query(copyTo(exportCopy(request)));
-      const decoder = new StringDecoder('utf8');
-      for await (const chunk of stream) yield { text: decoder.write(chunk as Buffer), rows: 0 };
-      const tail = decoder.end();
-      if (tail || stream.rowCount) yield { text: tail, rows: stream.rowCount };
+      for await (const chunk of stream) yield { bytes: chunk as Buffer, rows: 0 };
+      if (stream.rowCount) yield { bytes: Buffer.alloc(0), rows: stream.rowCount };
     } finally {
       c.release();
     }
@@ -370,12 +367,12 @@ async function* formattedLines(rows: AsyncIterable<Activity>, request: ExportReq
   for await (const a of rows) {
     text += formatRow(a, request.fields, request.format);
     if (++n === 5000) {
-      yield { text, rows: n };
+      yield { bytes: Buffer.from(text, 'utf8'), rows: n };
       text = '';
       n = 0;
     }
   }
-  if (n) yield { text, rows: n };
+  if (n) yield { bytes: Buffer.from(text, 'utf8'), rows: n };
 }
 
 /** Activities as COPY text, in batches of lines so the stream does not pay per row. */

@@ -63,6 +63,45 @@ export function exportWhere(filter: ExportRequest['filter']): FilterSql {
 // Qualified: a bare `guid` would name selectRows' text alias and sort '10' before '9'.
 export const ORDER = 'ORDER BY activity_date, activities.guid';
 
+/** Rows per export chunk: measured best of 1024, 4096 and 16384 (docs/performance.md). */
+export const CHUNK_ROWS = 4096;
+
+/** Rows strictly after the key (@afterDate, @afterGuid) in file order. */
+const AFTER_KEY = '(activity_date > @afterDate OR activities.guid > @afterGuid)';
+/** Rows up to and including the key (@lastDate, @lastGuid) in file order. */
+const UP_TO_KEY = '(activity_date < @lastDate OR (activity_date = @lastDate AND activities.guid <= @lastGuid))';
+
+export interface ExportChunkSql {
+  /** The key of the CHUNK_ROWS-th row after a key; no row when fewer remain. */
+  chunkEnd: string;
+  /** The lines of the rows between two keys, joined inside SQLite into one BLOB, and their count. */
+  chunkUpTo: string;
+  /** The same for every row after a key (the last chunk). */
+  chunkRest: string;
+}
+
+/**
+ * An export in chunks of whole lines, each built and joined in SQLite and handed to JS as one
+ * UTF-8 BLOB: a string per row, then re-encoding it, cost more than building the lines
+ * (docs/performance.md). Chunks are bounded by keys of the (activity_date, rowid) index, so each
+ * query starts where the last one ended. The first positional parameter (the window's start)
+ * is replaced by the chunk's start date so the index range starts there too.
+ */
+export function exportChunkSql(request: ExportRequest): ExportChunkSql {
+  const { where } = exportWhere(request.filter);
+  // group_concat follows the subquery's ORDER BY: SQLite keeps a FROM-clause subquery's ORDER BY
+  // when the outer query uses an aggregate other than count(), min() or max().
+  const chunk = (bound: string): string => `SELECT count(*) AS rows,
+    CAST(group_concat(${lineExpression(request.fields, request.format)} || char(10), '') AS BLOB) AS bytes
+    FROM (SELECT * FROM activities WHERE ${where} AND ${AFTER_KEY}${bound} ${ORDER})`;
+  return {
+    chunkEnd: `SELECT activity_date AS date, guid FROM activities WHERE ${where} AND ${AFTER_KEY} ${ORDER}
+      LIMIT 1 OFFSET ${CHUNK_ROWS - 1}`,
+    chunkUpTo: chunk(` AND ${UP_TO_KEY}`),
+    chunkRest: chunk(''),
+  };
+}
+
 export const SQL = {
   createStage: `DROP TABLE IF EXISTS temp.import_stage;
     CREATE TEMP TABLE import_stage (guid INTEGER, lead_id INTEGER, activity_date INTEGER, activity_type_id INTEGER,

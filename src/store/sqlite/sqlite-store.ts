@@ -13,10 +13,7 @@ import type {
 } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { MIGRATIONS } from './schema.js';
-import { exportWhere, lineExpression, ORDER, SQL } from './sql.js';
-
-const LINES_PER_CHUNK = 4096;
-
+import { exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
 
 export interface SqliteStoreOptions {
   /** Open without writing (export worker threads). */
@@ -149,19 +146,23 @@ export class SqliteStore implements Store {
   }
 
   async *exportLines(request: ExportRequest): AsyncIterable<LineChunk> {
-    const { where, params } = exportWhere(request.filter);
-    const stmt = this.db
-      .prepare(`SELECT ${lineExpression(request.fields, request.format)} FROM activities WHERE ${where} ${ORDER}`)
-      .pluck();
-    let lines: string[] = [];
-    for (const line of stmt.iterate(...params) as IterableIterator<string>) {
-      lines.push(line);
-      if (lines.length === LINES_PER_CHUNK) {
-        yield { text: lines.join('\n') + '\n', rows: lines.length };
-        lines = [];
-      }
+    const { params } = exportWhere(request.filter);
+    const sql = exportChunkSql(request);
+    // safeIntegers: GUIDs reach 2^63 and must come back exactly to bound the next chunk.
+    const chunkEnd = this.db.prepare(sql.chunkEnd).safeIntegers(true);
+    const chunkUpTo = this.db.prepare(sql.chunkUpTo);
+    const chunkRest = this.db.prepare(sql.chunkRest);
+    const startSec = params[0] as number;
+    let after: { afterDate: number | bigint; afterGuid: bigint } = { afterDate: startSec - 1, afterGuid: 0n };
+    for (;;) {
+      const from = [Math.max(startSec, Number(after.afterDate)), ...params.slice(1)];
+      const end = chunkEnd.get(...from, after) as { date: bigint; guid: bigint } | undefined;
+      const chunk = (end ? chunkUpTo.get(...from, { ...after, lastDate: end.date, lastGuid: end.guid })
+        : chunkRest.get(...from, after)) as { rows: number; bytes: Buffer | null };
+      if (chunk.rows) yield { bytes: chunk.bytes!, rows: chunk.rows };
+      if (!end) return;
+      after = { afterDate: end.date, afterGuid: end.guid };
     }
-    if (lines.length) yield { text: lines.join('\n') + '\n', rows: lines.length };
   }
 
   async knownLeads(ids: number[]): Promise<Set<number>> {
