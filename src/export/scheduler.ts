@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { DAY_MS } from '../domain/dates.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
-import type { FileStore } from '../files/file-store.js';
+import { EXPORT_TEMP_PARTS, type FileStore } from '../files/file-store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
@@ -123,7 +123,10 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     this.o.log.info({ exportId }, 'export started');
     const injected = this.o.faults?.takeFailure();
     const started = injected === undefined
-      ? runExport({ location: this.o.store.location, request: job.request, tempPath: this.o.files.tempPath(exportId, this.tag) })
+      ? runExport({
+        location: this.o.store.location, request: job.request,
+        tempPaths: Array.from({ length: EXPORT_TEMP_PARTS }, (_, part) => this.o.files.tempPath(exportId, this.tag, part)),
+      })
       : this.o.faults!.failedRun(injected);
     const run = this.o.faults?.delayed(started) ?? started;
     this.running.set(exportId, run);

@@ -9,12 +9,13 @@ import type { Readable } from 'node:stream';
 export interface FileStore {
   /**
    * Where a running export writes; invisible to readers until `commit`. `tag` names the attempt,
-   * so a stale worker and the one that took its job over never write the same file.
+   * so a stale worker and the one that took its job over never write the same file. Parts 1 to
+   * EXPORT_TEMP_PARTS - 1 are scratch files for slices written in parallel and appended to part 0.
    */
-  tempPath(exportId: string, tag: string): string;
+  tempPath(exportId: string, tag: string, part?: number): string;
   /** Atomically publishes the finished temp file. */
   commit(exportId: string, tag: string): void;
-  /** Removes an attempt's temp file. */
+  /** Removes an attempt's temp files. */
   discard(exportId: string, tag: string): void;
   /** Size in bytes of a published file, or undefined when there is none. */
   size(exportId: string): number | undefined;
@@ -32,6 +33,9 @@ export interface FileStore {
 
 const ID = /^[0-9a-f-]{36}$/;
 
+/** How many temp files one export attempt may write: its file and a scratch file per extra slice. */
+export const EXPORT_TEMP_PARTS = 2;
+
 export class FsFileStore implements FileStore {
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -43,9 +47,10 @@ export class FsFileStore implements FileStore {
     return join(this.dir, `${exportId}.export`);
   }
 
-  tempPath(exportId: string, tag: string): string {
+  tempPath(exportId: string, tag: string, part = 0): string {
     if (!/^[A-Za-z0-9-]{1,40}$/.test(tag)) throw new Error(`not an attempt tag: ${tag}`);
-    return `${this.path(exportId)}.${tag}.part`;
+    if (!Number.isInteger(part) || part < 0 || part >= EXPORT_TEMP_PARTS) throw new Error(`not a temp part: ${part}`);
+    return `${this.path(exportId)}.${tag}${part ? `.${part}` : ''}.part`;
   }
 
   commit(exportId: string, tag: string): void {
@@ -53,7 +58,7 @@ export class FsFileStore implements FileStore {
   }
 
   discard(exportId: string, tag: string): void {
-    rmSync(this.tempPath(exportId, tag), { force: true });
+    for (let part = 0; part < EXPORT_TEMP_PARTS; part++) rmSync(this.tempPath(exportId, tag, part), { force: true });
   }
 
   size(exportId: string): number | undefined {

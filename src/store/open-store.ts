@@ -1,14 +1,20 @@
 import type { Store, StoreLocation } from './store.js';
-import { PostgresStore } from './postgres/postgres-store.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
 
-/** Opens the backend a location names; worker threads use this to reopen the server's store. */
+/**
+ * Opens the backend a location names; worker threads use this to reopen the server's store. Each
+ * backend is imported only when used: an export worker thread on SQLite need not load `pg`
+ * (8 MB of the thread's memory).
+ */
 export async function openStore(location: StoreLocation, options: { readonly?: boolean } = {}): Promise<Store> {
   switch (location.kind) {
-    case 'sqlite':
+    case 'sqlite': {
+      const { SqliteStore } = await import('./sqlite/sqlite-store.js');
       return new SqliteStore(location.file, options);
-    case 'postgres':
+    }
+    case 'postgres': {
+      const { PostgresStore } = await import('./postgres/postgres-store.js');
       // A worker thread needs one connection; a server a small pool.
       return new PostgresStore(location.url, { poolSize: options.readonly ? 1 : 10 });
+    }
   }
 }

@@ -87,6 +87,22 @@ export interface LineChunk {
   rows: number;
 }
 
+/** A row's place in an export's file order: activityDate (epoch seconds), then marketoGUID as a number. */
+export interface ExportKey {
+  dateSec: number;
+  /** Decimal text: GUIDs reach 2^63. */
+  guid: string;
+}
+
+/**
+ * A run of an export's rows in file order: those after `after` up to and including `upTo`. A
+ * missing bound is the selection's start or end, so `{}` is the whole export.
+ */
+export interface ExportSlice {
+  after?: ExportKey;
+  upTo?: ExportKey;
+}
+
 export interface ListJobsQuery {
   owner: string;
   createdSince: number;
@@ -127,6 +143,13 @@ export interface Store {
   saveToken(token: AccessToken): Promise<void>;
   /** @example const t = await store.findToken(bearer) */
   findToken(token: string): Promise<AccessToken | undefined>;
+  /**
+   * Optional: a value that changes whenever the stored data changes, by this connection or any other
+   * (thread or process), cheap enough to read on every call; while it stays the same, a read answers
+   * as it did. Absent where the backend cannot tell (PostgreSQL). The server caches token look-ups on it.
+   * @example if (store.readVersion?.() !== seen) cache.clear()
+   */
+  readVersion?(): string;
 
   // --- activities ---
   /**
@@ -148,7 +171,14 @@ export interface Store {
    * byte-identical to `formatRow` over `exportRows`.
    * @example for await (const chunk of store.exportLines(request)) out.write(chunk.bytes)
    */
-  exportLines(request: ExportRequest): AsyncIterable<LineChunk>;
+  exportLines(request: ExportRequest, slice?: ExportSlice): AsyncIterable<LineChunk>;
+  /**
+   * Cuts an export into at most `parts` slices of about equal row counts, in file order, each of at
+   * least `minRowsPerPart` rows (one whole slice when the selection is smaller). The slices' lines,
+   * concatenated in order, are the export's lines; export workers write slices in parallel.
+   * @example const slices = await store.splitExport(request, 2, 100_000)
+   */
+  splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<ExportSlice[]>;
 
   /** Which of these lead ids the instance knows. @example const known = await store.knownLeads([1001, 1002]) */
   knownLeads(ids: number[]): Promise<Set<number>>;

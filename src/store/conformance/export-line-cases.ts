@@ -39,6 +39,10 @@ function firstDifference(actual: string, expected: string): string {
   return `at offset ${i}\n  engine: ${show(actual)}\n  oracle: ${show(expected)}`;
 }
 
+async function countLines(store: Store, filter: ExportFilter): Promise<number> {
+  return (await collect(store.exportRows(filter))).length;
+}
+
 async function compareAll(store: Store, filter: ExportFilter, expectedRows: number): Promise<void> {
   for (const format of EXPORT_FORMATS) {
     for (const [name, fields] of FIELD_SETS) {
@@ -110,6 +114,37 @@ export const exportLineCases: Record<string, StoreCase> = {
     await store.importActivities(data);
     assert.equal(await compare(store, EVERYTHING, DEFAULT_FIELDS, 'CSV', 'one second'), 8195);
     assert.equal(await compare(store, { ...EVERYTHING, activityTypeIds: [2] }, DEFAULT_FIELDS, 'TSV', 'one second, filtered'), 4098);
+  },
+  'splitExport slices concatenate to the whole export': async (store) => {
+    await store.importActivities(randomActivities(20_000, 7));
+    // The same data, all in one second: cuts fall between rows that differ only by GUID.
+    await store.importActivities(randomActivities(3_000, 8).map((a, i) => ({ ...a, marketoGUID: String(9_000_000 + i), activityDate: T0 + 50 * SECOND })));
+    const cases: [ExportFilter, readonly ExportField[], (typeof EXPORT_FORMATS)[number]][] = [
+      [EVERYTHING, DEFAULT_FIELDS, 'CSV'],
+      [{ startMs: T0 + 40 * SECOND, endMs: T0 + 60 * SECOND }, DEFAULT_FIELDS, 'TSV'],
+      [{ ...EVERYTHING, activityTypeIds: [1, 6, 12] }, ['marketoGUID', 'attributes'], 'SSV'],
+      [EVERYTHING, ['primaryAttributeValue'], 'CSV'],
+    ];
+    for (const [filter, fields, format] of cases) {
+      const whole = Buffer.concat((await collect(store.exportLines(request(filter, fields, format)))).map((c) => c.bytes));
+      for (const parts of [2, 3, 7]) {
+        const slices = await store.splitExport(request(filter, fields, format), parts, 100);
+        assert.equal(slices.length, parts, `${format} ${fields.join()}: ${parts} slices`);
+        const chunks = [];
+        for (const slice of slices) chunks.push(...await collect(store.exportLines(request(filter, fields, format), slice)));
+        assert.ok(Buffer.concat(chunks.map((c) => c.bytes)).equals(whole), `${format} ${fields.join()}: ${parts} slices concatenate to the whole`);
+        assert.equal(chunks.reduce((n, c) => n + c.rows, 0), await countLines(store, filter), `${format}: rows of ${parts} slices`);
+      }
+    }
+  },
+  'splitExport keeps a selection whole when it is too small to split': async (store) => {
+    await store.importActivities(randomActivities(500, 9));
+    // 500 rows at 200 a part: two parts, cut after row 250 of the file.
+    const two = await store.splitExport(request(EVERYTHING), 4, 200);
+    const row250 = (await collect(store.exportRows(EVERYTHING)))[249]!;
+    assert.deepEqual(two, [{ upTo: { dateSec: row250.activityDate / 1000, guid: row250.marketoGUID } }, { after: two[0]!.upTo }]);
+    assert.deepEqual(await store.splitExport(request(EVERYTHING), 4, 501), [{}]);
+    assert.deepEqual(await store.splitExport(request({ startMs: T0 - 10 * SECOND, endMs: T0 - SECOND }), 4, 1), [{}]);
   },
   'exportLines equals the oracle on 20,000 generated activities': async (store) => {
     const data: Activity[] = randomActivities(20_000, 20260115);

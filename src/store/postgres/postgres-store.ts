@@ -11,12 +11,13 @@ import type { ExportRequest } from '../../domain/export-request.js';
 import { formatRow } from '../../export/format.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { PostgresCallCounter } from './call-counter.js';
 import { MIGRATIONS } from './schema.js';
-import { copyTextLine, exportCopy, exportRowsPage, IMPORT_LOCK, JOB_LIMIT_LOCK, SQL } from './sql.js';
+import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
+import { copyTextLine, exportCopy, exportCount, exportKeyAt, exportRowsPage, IMPORT_LOCK, JOB_LIMIT_LOCK, SQL } from './sql.js';
 
 // bigint (int8) columns come back as numbers: every one we store is below 2^53 except marketoGUID,
 // which is always selected as text.
@@ -152,12 +153,17 @@ export class PostgresStore implements Store {
     return (await this.q(SQL.countActivities))[0]!.n as number;
   }
 
-  async *exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity> {
+  exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity> {
+    return this.rowsInSlice(filter, {});
+  }
+
+  private async *rowsInSlice(filter: ExportRequest['filter'], slice: ExportSlice): AsyncIterable<Activity> {
     const sql = exportRowsPage(filter);
-    let last: [number, string] = [-(2 ** 62), '-9223372036854775808'];
+    let last: [number, string] = slice.after ? [slice.after.dateSec, slice.after.guid] : [-(2 ** 62), '-9223372036854775808'];
     for (;;) {
       const rows = await this.q(sql, [last[0], last[1], 5000]);
       for (const r of rows) {
+        if (slice.upTo && isAfter(r.activity_date as number, BigInt(r.guid as string), slice.upTo)) return;
         yield {
           marketoGUID: r.guid as string, leadId: r.lead_id as number, activityDate: (r.activity_date as number) * 1000,
           activityTypeId: r.activity_type_id as number, campaignId: (r.campaign_id as number | null) ?? null,
@@ -172,23 +178,34 @@ export class PostgresStore implements Store {
   }
 
   /** `COPY (query) TO STDOUT` streams the finished lines; chunks are not line-aligned. */
-  async *exportLines(request: ExportRequest): AsyncIterable<LineChunk> {
+  async *exportLines(request: ExportRequest, slice: ExportSlice = {}): AsyncIterable<LineChunk> {
     // COPY's CSV writer quotes a lone `\.` when a row has one column (it would read as COPY's
     // end-of-data marker); the file format writes it bare. Only primaryAttributeValue can hold
     // it, so that column alone is formatted here instead.
     if (request.fields.length === 1 && request.fields[0] === 'primaryAttributeValue') {
-      yield* formattedLines(this.exportRows(request.filter), request);
+      yield* formattedLines(this.rowsInSlice(request.filter, slice), request);
       return;
     }
     await this.ready;
     const c = await this.pool.connect();
     try {
-      const stream = c.query(copyTo(exportCopy(request)));
+      const stream = c.query(copyTo(exportCopy(request, slice)));
       for await (const chunk of stream) yield { bytes: chunk as Buffer, rows: 0 };
       if (stream.rowCount) yield { bytes: Buffer.alloc(0), rows: stream.rowCount };
     } finally {
       c.release();
     }
+  }
+
+  async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<ExportSlice[]> {
+    const rows = (await this.q(exportCount(request.filter)))[0]!.n as number;
+    const keyAt = exportKeyAt(request.filter);
+    const cuts: ExportKey[] = [];
+    for (const offset of cutOffsets(rows, partsFor(rows, parts, minRowsPerPart))) {
+      const k = (await this.q(keyAt, [offset]))[0]!;
+      cuts.push({ dateSec: k.dateSec as number, guid: k.guid as string });
+    }
+    return slicesBetween(cuts);
   }
 
   async knownLeads(ids: number[]): Promise<Set<number>> {

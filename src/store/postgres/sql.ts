@@ -6,6 +6,7 @@
 import type { Activity } from '../../domain/activity.js';
 import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
 import { DELIMITERS } from '../../export/format.js';
+import type { ExportKey, ExportSlice } from '../store.js';
 
 /** A SQL literal for a value COPY cannot bind: an integer, or text quoted with '' doubling. */
 export function literal(v: number | string): string {
@@ -54,11 +55,30 @@ export function exportWhere(filter: ExportRequest['filter']): string {
  * delimiter, `"`, CR or LF, doubles quotes, and writes NULL as the bare word `null`: the file
  * format, for all three delimiters.
  */
-export function exportCopy(request: ExportRequest): string {
+export function exportCopy(request: ExportRequest, slice: ExportSlice = {}): string {
   const d = DELIMITERS[request.format as ExportFormat];
   const columns = request.fields.map(columnExpression).join(', ');
-  return `COPY (SELECT ${columns} FROM activities WHERE ${exportWhere(request.filter)} ORDER BY activity_date, guid)
+  return `COPY (SELECT ${columns} FROM activities WHERE ${exportWhere(request.filter)}${sliceWhere(slice)} ORDER BY activity_date, guid)
     TO STDOUT (FORMAT csv, DELIMITER ${literal(d)}, NULL 'null')`;
+}
+
+/** A slice's bounds as extra WHERE terms (literals: COPY takes no parameters). */
+function sliceWhere(slice: ExportSlice): string {
+  const key = (k: ExportKey): string => {
+    if (!/^-?[0-9]{1,19}$/.test(k.guid)) throw new Error(`not a GUID: ${k.guid}`);
+    return `(${literal(k.dateSec)}, ${literal(k.guid)}::bigint)`;
+  };
+  return (slice.after ? ` AND (activity_date, guid) > ${key(slice.after)}` : '') +
+    (slice.upTo ? ` AND (activity_date, guid) <= ${key(slice.upTo)}` : '');
+}
+
+/** The number of rows an export selects, and the key of its row at an offset (cutting it into slices). */
+export function exportCount(filter: ExportRequest['filter']): string {
+  return `SELECT count(*)::int AS n FROM activities WHERE ${exportWhere(filter)}`;
+}
+export function exportKeyAt(filter: ExportRequest['filter']): string {
+  return `SELECT activity_date::int AS "dateSec", guid::text AS guid FROM activities WHERE ${exportWhere(filter)}
+    ORDER BY activity_date, guid LIMIT 1 OFFSET $1`;
 }
 
 /** The oracle path reads pages by key, so memory stays flat however large the selection. */

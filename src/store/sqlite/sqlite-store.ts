@@ -9,9 +9,10 @@ import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull
 import type { ExportRequest } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
+import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
 import { MIGRATIONS } from './schema.js';
 import { exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
 
@@ -85,6 +86,10 @@ export class SqliteStore implements Store {
     const row = this.stmt(SQL.findToken).get(token) as Row | undefined;
     return row && toToken(row);
   }
+  /** total_changes() counts this connection's writes; data_version moves when another connection commits. */
+  readVersion(): string {
+    return this.stmt(`SELECT total_changes() || ':' || data_version FROM pragma_data_version`).pluck().get() as string;
+  }
 
   // --- activities ---
   /**
@@ -145,7 +150,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  async *exportLines(request: ExportRequest): AsyncIterable<LineChunk> {
+  async *exportLines(request: ExportRequest, slice: ExportSlice = {}): AsyncIterable<LineChunk> {
     const { params } = exportWhere(request.filter);
     const sql = exportChunkSql(request);
     // safeIntegers: GUIDs reach 2^63 and must come back exactly to bound the next chunk.
@@ -153,16 +158,31 @@ export class SqliteStore implements Store {
     const chunkUpTo = this.db.prepare(sql.chunkUpTo);
     const chunkRest = this.db.prepare(sql.chunkRest);
     const startSec = params[0] as number;
-    let after: { afterDate: number | bigint; afterGuid: bigint } = { afterDate: startSec - 1, afterGuid: 0n };
+    const last = slice.upTo && { lastDate: slice.upTo.dateSec, lastGuid: BigInt(slice.upTo.guid) };
+    let after: { afterDate: number; afterGuid: bigint } = slice.after
+      ? { afterDate: slice.after.dateSec, afterGuid: BigInt(slice.after.guid) }
+      : { afterDate: startSec - 1, afterGuid: 0n };
     for (;;) {
-      const from = [Math.max(startSec, Number(after.afterDate)), ...params.slice(1)];
+      // The index range starts at the chunk's first second, not the window's.
+      const from = [Math.max(startSec, after.afterDate), ...params.slice(1)];
       const end = chunkEnd.get(...from, after) as { date: bigint; guid: bigint } | undefined;
-      const chunk = (end ? chunkUpTo.get(...from, { ...after, lastDate: end.date, lastGuid: end.guid })
-        : chunkRest.get(...from, after)) as { rows: number; bytes: Buffer | null };
+      const endsSlice = last && (!end || !isAfter(Number(last.lastDate), last.lastGuid, { dateSec: Number(end.date), guid: String(end.guid) }));
+      const bound = endsSlice ? last : end && { lastDate: end.date, lastGuid: end.guid };
+      const chunk = (bound ? chunkUpTo.get(...from, { ...after, ...bound }) : chunkRest.get(...from, after)) as
+        { rows: number; bytes: Buffer | null };
       if (chunk.rows) yield { bytes: chunk.bytes!, rows: chunk.rows };
-      if (!end) return;
-      after = { afterDate: end.date, afterGuid: end.guid };
+      if (!end || endsSlice) return;
+      after = { afterDate: Number(end.date), afterGuid: end.guid };
     }
+  }
+
+  async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<ExportSlice[]> {
+    const { where, params } = exportWhere(request.filter);
+    const rows = this.db.prepare(`SELECT count(*) FROM activities WHERE ${where}`).pluck().get(...params) as number;
+    const keyAt = this.db.prepare(`SELECT activity_date AS dateSec, CAST(guid AS TEXT) AS guid FROM activities WHERE ${where} ${ORDER}
+      LIMIT 1 OFFSET ?`);
+    const cuts = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart)).map((offset) => keyAt.get(...params, offset) as ExportKey);
+    return slicesBetween(cuts);
   }
 
   async knownLeads(ids: number[]): Promise<Set<number>> {
