@@ -4,18 +4,23 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DEFAULT_FIELDS, type ExportRequest } from '../domain/export-request.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { EVERYTHING, randomActivities } from '../store/conformance/fixtures.js';
+import { EVERYTHING, randomActivities, T0 } from '../store/conformance/fixtures.js';
 import type { Store } from '../store/store.js';
-import { ExportStopped, runExport } from './export-runner.js';
+import { ExportStopped, runExport, type SliceOutcome } from './export-runner.js';
+import { LineWriter } from './line-writer.js';
+import { writeSlicedExport } from './sliced-export.js';
+import { runWorker, type RunningWorker } from './start-worker.js';
+import { openStore } from '../store/open-store.js';
 import { formatHeader, formatRow } from './format.js';
 
+const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'tidemark-export-runner-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const request: ExportRequest = { format: 'CSV', fields: [...DEFAULT_FIELDS], columnHeaderNames: {}, filter: EVERYTHING };
@@ -71,6 +76,33 @@ for (const [name, open] of backends) {
       const tempPaths = paths();
       tempPaths[1] = join(dir, `no-such-dir-${n}`, 'slice.part');
       await assert.rejects(runExport({ location: store.location, request, tempPaths, minRowsPerSlice: 1_000 }).done, /ENOENT/);
+    });
+
+    test('a slice whose worker sees an import land after the cut is rewritten from the first snapshot', async () => {
+      const other = await openStore(store.location);
+      const before = await oracle(store);
+      const [main, scratch] = paths();
+      const fd = openSync(main!, 'w');
+      const hash = createHash('sha256');
+      const out = new LineWriter(fd, hash);
+      // Dates after every stored row (those span three days from T0), so the new rows fall into the
+      // second slice; in the same month, as a new PostgreSQL partition would wait for the snapshot.
+      const late = randomActivities(40, 43).map((a, i) => ({ ...a, marketoGUID: String(7_000_000 + i), activityDate: T0 + 10 * DAY + i * 1000 }));
+      const result = await writeSlicedExport({
+        store, request, out, scratchPaths: [scratch!], minRowsPerSlice: 1_000,
+        runSlice: (slice, path) => {
+          let worker: RunningWorker<SliceOutcome> | undefined;
+          const done = other.importActivities(late)
+            .then(() => (worker = runWorker<SliceOutcome>('slice-worker', { location: store.location, request, slice, path })).done);
+          return { done, stop: async () => { await done.catch(() => undefined); await worker?.stop(); } };
+        },
+      }).finally(() => closeSync(fd));
+      await other.close();
+      assert.deepEqual(result, { slices: 2, rewritten: 1 });
+      assert.equal(readFileSync(main!, 'utf8'), before, 'the file is the first snapshot: without the late rows');
+      assert.equal(out.records, data.length);
+      assert.equal(existsSync(scratch!), false);
+      assert.equal(await store.countActivities(), data.length + late.length, 'the import itself landed');
     });
 
     test('stopping a sliced export rejects with ExportStopped', async () => {

@@ -10,7 +10,8 @@ const store = await openStore(input.location, { readonly: true });
 const fd = openSync(input.path, 'w');
 const out = new LineWriter(fd);
 try {
-  await out.writeChunks(store.exportLines(input.request, input.slice));
+  // One snapshot for the whole slice: its chunks are separate queries.
+  await store.inReadSnapshot(() => out.writeChunks(store.exportLines(input.request, input.slice)));
 } finally {
   closeSync(fd);
   await store.close();

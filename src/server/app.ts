@@ -20,7 +20,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { PLAIN_TEXT } from '../errors/catalog.js';
 import { marketo } from '../errors/catalog.js';
-import { newRequestId } from '../lib/ids.js';
 import { redactUrl } from '../lib/logger.js';
 import { registerActivities } from './api/activities.js';
 import { registerAssets } from './api/assets.js';
@@ -36,11 +35,13 @@ import { checkAdminToken } from './http/admin-auth.js';
 import { slowAndBrokenClients } from './http/client-errors.js';
 import { Metrics } from './http/metrics.js';
 import { trackRoutes } from './http/openapi.js';
-import { authenticate, authorize, tokenFrom } from './http/auth.js';
+import { authorize, createAuthenticator, tokenFrom } from './http/auth.js';
 import './http/context.js';
 import { envelopeFor, renderError } from './http/error-renderer.js';
 import { createCallGate } from './http/limits.js';
+import { LazyChildLogger } from './http/lazy-logger.js';
 import { normalisePath } from './http/normalise-path.js';
+import { requestIdGenerator } from './http/request-id.js';
 
 const MAX_URI = 8 * 1024;
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -49,11 +50,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const { store, clock, config } = deps;
   const gate = createCallGate(config, clock, store.callCounter, (err) => deps.log.error({ err }, 'releasing a call failed'));
   const limits = withForcedRefusals(gate, deps.emulator, config);
+  const newRequestId = requestIdGenerator();
+  const authenticate = createAuthenticator(store, clock);
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // Fastify's request id is Marketo's requestId, so every log line of a request carries it.
     genReqId: () => newRequestId(clock.now()),
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    childLoggerFactory: LazyChildLogger.factory, // a request's pino child is made when it logs, not before
     bodyLimit: DEFAULT_BODY_LIMIT,
     rewriteUrl: (req) => normalisePath(req.url ?? '/'), // 1
     // A path the router cannot decode (`/%zz`) never reaches the hooks: render it as 610 too.
@@ -80,7 +84,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const access = req.routeOptions.config.access;
     if (!access || access === 'identity' || access === 'public') return;
     if (access === 'admin') return checkAdminToken(config.adminToken, req.headers.authorization); // 4 (emulator)
-    const user = await authenticate(store, clock, tokenFrom(req.headers.authorization, req.query)); // 4
+    const user = await authenticate(tokenFrom(req.headers.authorization, req.query)); // 4
     authorize(user, access); // 5
     req.ctx.user = user;
     req.ctx.ticket = await limits.admit(user.name); // 6
@@ -98,7 +102,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addHook('onResponse', async (req, reply) => {
     release(req); // 10
     metrics.observe(req, reply);
-    req.log.debug({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    if (deps.log.isLevelEnabled('debug')) {
+      req.log.debug({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
   });
 
   app.removeAllContentTypeParsers(); // 7

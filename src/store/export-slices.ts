@@ -1,10 +1,18 @@
 /** Cutting an export into slices by file-order keys; shared by every store. */
-import type { ExportKey, ExportSlice } from './store.js';
+import type { ExportKey, PlannedSlice } from './store.js';
 
-/** The slices between consecutive cut keys: before the first, between each pair, after the last. */
-export function slicesBetween(cuts: readonly ExportKey[]): ExportSlice[] {
-  if (cuts.length === 0) return [{}];
-  return [{ upTo: cuts[0] }, ...cuts.slice(1).map((upTo, i) => ({ after: cuts[i], upTo })), { after: cuts[cuts.length - 1] }];
+/**
+ * The slices of `rows` rows between consecutive cut keys (before the first, between each pair,
+ * after the last); `offsets` are the row numbers of the cut keys, as `cutOffsets` gave them.
+ */
+export function slicesBetween(cuts: readonly ExportKey[], offsets: readonly number[], rows: number): PlannedSlice[] {
+  if (cuts.length === 0) return [{ rows }];
+  const ends = [...offsets, rows - 1];
+  return ends.map((end, i) => ({
+    ...(i > 0 ? { after: cuts[i - 1] } : {}),
+    ...(i < cuts.length ? { upTo: cuts[i] } : {}),
+    rows: end - (i > 0 ? offsets[i - 1]! : -1),
+  }));
 }
 
 /** How many parts a selection of `rows` rows is worth: at most `parts`, each at least `minRowsPerPart`. */

@@ -103,6 +103,11 @@ export interface ExportSlice {
   upTo?: ExportKey;
 }
 
+/** A slice as cut by `splitExport`, with the number of rows it held in the snapshot it was cut in. */
+export interface PlannedSlice extends ExportSlice {
+  rows: number;
+}
+
 export interface ListJobsQuery {
   owner: string;
   createdSince: number;
@@ -178,7 +183,14 @@ export interface Store {
    * concatenated in order, are the export's lines; export workers write slices in parallel.
    * @example const slices = await store.splitExport(request, 2, 100_000)
    */
-  splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<ExportSlice[]>;
+  splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]>;
+  /**
+   * Runs `fn` with every read this store instance makes (`splitExport`, `exportLines`,
+   * `exportRows`) in one snapshot, so an export never shows half of an import that commits while
+   * it runs. Only for an instance that does nothing else meanwhile: an export worker's own.
+   * @example await store.inReadSnapshot(async () => { for await (const c of store.exportLines(r)) write(c.bytes) })
+   */
+  inReadSnapshot<T>(fn: () => Promise<T>): Promise<T>;
 
   /** Which of these lead ids the instance knows. @example const known = await store.knownLeads([1001, 1002]) */
   knownLeads(ids: number[]): Promise<Set<number>>;

@@ -11,6 +11,7 @@ import type { AppDeps } from '../deps.js';
 import { json } from '../http/envelope.js';
 import { parseJsonBody } from '../http/json-body.js';
 import { parseRange } from '../http/range.js';
+import { readCache } from '../http/read-cache.js';
 
 const BASE = '/bulk/v1/activities/export';
 const BULK_BODY_LIMIT = 10 * 1024 * 1024;
@@ -23,10 +24,12 @@ type IdParams = { Params: { exportId: string } };
 export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps): void {
   const { store, clock, config, scheduler, files } = deps;
   const read = { config: { access: 'activity-read' as const }, bodyLimit: BULK_BODY_LIMIT };
+  // Jobs as the store has them now (kept while the store is unchanged; status polls read them most).
+  const getJob = readCache(store, (exportId) => store.getJob(exportId));
 
   /** The caller's job, or JobNotFound for unknown, foreign and expired ids alike (never say which). */
   async function ownedJob(req: FastifyRequest, exportId: string): Promise<JobRecord> {
-    const job = await store.getJob(exportId);
+    const job = await getJob(exportId);
     if (!job || job.owner !== req.ctx.user!.clientId || statusExpired(job, clock.now(), config)) {
       throw new JobNotFound(exportId);
     }
@@ -104,7 +107,7 @@ export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps):
   /** The file: whole, or one Range; plain-text 404 for anything that is not a live Completed file. */
   const file = async (req: FastifyRequest, reply: FastifyReply) => {
     const { exportId } = req.params as IdParams['Params'];
-    const job = await store.getJob(exportId);
+    const job = await getJob(exportId);
     const now = clock.now();
     const size = files.size(exportId);
     if (!job || job.owner !== req.ctx.user!.clientId || job.status !== 'Completed' || size === undefined ||

@@ -21,6 +21,13 @@ describe('normalisePath', () => {
     ['/a/../b?x=../y', '/b?x=../y'],
     ['/a/...', '/a/...'],
     ['/a/..b/c', '/a/..b/c'],
+    ['/bulk/v1/activities/export/3f1c/status.json', '/bulk/v1/activities/export/3f1c/status.json'],
+    ['/a/.hidden/b', '/a/.hidden/b'],
+    ['/a/b/', '/a/b/'],
+    ['a/./b', '/a/b'],
+    ['x.json', '/x.json'],
+    ['../x', '/x'],
+    ['abc', 'abc'],
   ];
   for (const [input, expected] of cases) test(`${input} -> ${expected}`, () => assert.equal(normalisePath(input), expected));
 });

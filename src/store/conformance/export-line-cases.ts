@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Activity } from '../../domain/activity.js';
 import { DEFAULT_FIELDS, EXPORT_FIELDS, EXPORT_FORMATS, type ExportField, type ExportFilter } from '../../domain/export-request.js';
 import { formatRow } from '../../export/format.js';
+import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
 import { activity, collect, EVERYTHING, randomActivities, request, SECOND, T0, trickyActivities } from './fixtures.js';
 import type { StoreCase } from './user-activity-cases.js';
@@ -142,9 +143,28 @@ export const exportLineCases: Record<string, StoreCase> = {
     // 500 rows at 200 a part: two parts, cut after row 250 of the file.
     const two = await store.splitExport(request(EVERYTHING), 4, 200);
     const row250 = (await collect(store.exportRows(EVERYTHING)))[249]!;
-    assert.deepEqual(two, [{ upTo: { dateSec: row250.activityDate / 1000, guid: row250.marketoGUID } }, { after: two[0]!.upTo }]);
-    assert.deepEqual(await store.splitExport(request(EVERYTHING), 4, 501), [{}]);
-    assert.deepEqual(await store.splitExport(request({ startMs: T0 - 10 * SECOND, endMs: T0 - SECOND }), 4, 1), [{}]);
+    assert.deepEqual(two, [{ upTo: { dateSec: row250.activityDate / 1000, guid: row250.marketoGUID }, rows: 250 }, { after: two[0]!.upTo, rows: 250 }]);
+    assert.deepEqual(await store.splitExport(request(EVERYTHING), 4, 501), [{ rows: 500 }]);
+    assert.deepEqual(await store.splitExport(request({ startMs: T0 - 10 * SECOND, endMs: T0 - SECOND }), 4, 1), [{ rows: 0 }]);
+    assert.deepEqual((await store.splitExport(request(EVERYTHING), 3, 1)).map((s) => s.rows), [166, 167, 167]);
+  },
+  'inReadSnapshot hides an import that commits meanwhile through another connection': async (store) => {
+    await store.importActivities(randomActivities(300, 10));
+    const other = await openStore(store.location);
+    try {
+      const before = await collect(store.exportRows(EVERYTHING));
+      const seen = await store.inReadSnapshot(async () => {
+        const planned = await store.splitExport(request(EVERYTHING), 1, 1);
+        await other.importActivities(randomActivities(50, 11).map((a, i) => ({ ...a, marketoGUID: String(8_000_000 + i) })));
+        const lines = Buffer.concat((await collect(store.exportLines(request(EVERYTHING)))).map((c) => c.bytes));
+        return { planned: planned[0]!.rows, rows: (await collect(store.exportRows(EVERYTHING))).length, lines };
+      });
+      assert.deepEqual({ planned: seen.planned, rows: seen.rows }, { planned: 300, rows: 300 });
+      assert.equal(seen.lines.toString('utf8'), before.map((a) => formatRow(a, DEFAULT_FIELDS, 'CSV')).join(''));
+      assert.equal((await collect(store.exportRows(EVERYTHING))).length, 350, 'after the snapshot the import shows');
+    } finally {
+      await other.close();
+    }
   },
   'exportLines equals the oracle on 20,000 generated activities': async (store) => {
     const data: Activity[] = randomActivities(20_000, 20260115);

@@ -11,7 +11,7 @@ import type { ExportRequest } from '../../domain/export-request.js';
 import { formatRow } from '../../export/format.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, PlannedSlice, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { PostgresCallCounter } from './call-counter.js';
@@ -42,6 +42,8 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly schema: string;
   private ready: Promise<void>;
+  /** The client holding `inReadSnapshot`'s transaction: every read goes through it meanwhile. */
+  private pinned?: Client;
   readonly callCounter: PostgresCallCounter;
 
   constructor(url: string, options: { poolSize?: number; migrate?: boolean } = {}) {
@@ -86,7 +88,7 @@ export class PostgresStore implements Store {
 
   private async q(sql: string, params: unknown[] = []): Promise<Row[]> {
     await this.ready;
-    return (await this.pool.query(sql, params)).rows as Row[];
+    return (await (this.pinned ?? this.pool).query(sql, params)).rows as Row[];
   }
 
   // --- users and tokens ---
@@ -187,25 +189,44 @@ export class PostgresStore implements Store {
       return;
     }
     await this.ready;
-    const c = await this.pool.connect();
+    const c = this.pinned ?? await this.pool.connect();
     try {
       const stream = c.query(copyTo(exportCopy(request, slice)));
       for await (const chunk of stream) yield { bytes: chunk as Buffer, rows: 0 };
       if (stream.rowCount) yield { bytes: Buffer.alloc(0), rows: stream.rowCount };
     } finally {
-      c.release();
+      if (c !== this.pinned) c.release();
     }
   }
 
-  async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<ExportSlice[]> {
+  async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
     const rows = (await this.q(exportCount(request.filter)))[0]!.n as number;
     const keyAt = exportKeyAt(request.filter);
+    const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
     const cuts: ExportKey[] = [];
-    for (const offset of cutOffsets(rows, partsFor(rows, parts, minRowsPerPart))) {
+    for (const offset of offsets) {
       const k = (await this.q(keyAt, [offset]))[0]!;
       cuts.push({ dateSec: k.dateSec as number, guid: k.guid as string });
     }
-    return slicesBetween(cuts);
+    return slicesBetween(cuts, offsets, rows);
+  }
+
+  async inReadSnapshot<T>(fn: () => Promise<T>): Promise<T> {
+    await this.ready;
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      this.pinned = c;
+      const out = await fn();
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      this.pinned = undefined;
+      c.release();
+    }
   }
 
   async knownLeads(ids: number[]): Promise<Set<number>> {

@@ -9,7 +9,7 @@ import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull
 import type { ExportRequest } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
@@ -86,9 +86,13 @@ export class SqliteStore implements Store {
     const row = this.stmt(SQL.findToken).get(token) as Row | undefined;
     return row && toToken(row);
   }
-  /** total_changes() counts this connection's writes; data_version moves when another connection commits. */
+  /**
+   * data_version moves when another connection commits, total_changes() with this connection's
+   * writes. Two statements: the pragma_data_version table function prepares a statement per call.
+   */
   readVersion(): string {
-    return this.stmt(`SELECT total_changes() || ':' || data_version FROM pragma_data_version`).pluck().get() as string;
+    const others = this.stmt('PRAGMA data_version').pluck().get() as number;
+    return `${others}:${this.stmt('SELECT total_changes()').pluck().get() as number}`;
   }
 
   // --- activities ---
@@ -176,13 +180,23 @@ export class SqliteStore implements Store {
     }
   }
 
-  async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<ExportSlice[]> {
+  async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
     const { where, params } = exportWhere(request.filter);
     const rows = this.db.prepare(`SELECT count(*) FROM activities WHERE ${where}`).pluck().get(...params) as number;
     const keyAt = this.db.prepare(`SELECT activity_date AS dateSec, CAST(guid AS TEXT) AS guid FROM activities WHERE ${where} ${ORDER}
       LIMIT 1 OFFSET ?`);
-    const cuts = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart)).map((offset) => keyAt.get(...params, offset) as ExportKey);
-    return slicesBetween(cuts);
+    const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
+    return slicesBetween(offsets.map((offset) => keyAt.get(...params, offset) as ExportKey), offsets, rows);
+  }
+
+  async inReadSnapshot<T>(fn: () => Promise<T>): Promise<T> {
+    // Deferred: the read transaction, and with it the snapshot, starts at fn's first read.
+    this.db.exec('BEGIN');
+    try {
+      return await fn();
+    } finally {
+      this.db.exec('COMMIT');
+    }
   }
 
   async knownLeads(ids: number[]): Promise<Set<number>> {
