@@ -2,9 +2,9 @@
  * Export file bytes, kept apart from job metadata. The export worker writes `tempPath(id)` and
  * `commit` renames it into place, so a reader never sees a partial file.
  */
-import { createReadStream, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { OpenFiles } from './open-files.js';
 
 export interface FileStore {
   /**
@@ -19,8 +19,8 @@ export interface FileStore {
   discard(exportId: string, tag: string): void;
   /** Size in bytes of a published file, or undefined when there is none. */
   size(exportId: string): number | undefined;
-  /** Streams bytes `start..end` inclusive of a published file. */
-  read(exportId: string, start: number, end: number): Readable;
+  /** Reads up to `length` bytes of a published file at `position` into `buf`; returns how many. */
+  readAt(exportId: string, buf: Buffer, position: number, length: number): Promise<number>;
   /** Removes a published file. */
   remove(exportId: string): void;
   /** Removes temp files left by a crash; returns how many. */
@@ -37,6 +37,8 @@ const ID = /^[0-9a-f-]{36}$/;
 export const EXPORT_TEMP_PARTS = 2;
 
 export class FsFileStore implements FileStore {
+  private readonly open = new OpenFiles();
+
   constructor(private readonly dir: string) {
     mkdirSync(dir, { recursive: true });
   }
@@ -70,11 +72,13 @@ export class FsFileStore implements FileStore {
     }
   }
 
-  read(exportId: string, start: number, end: number): Readable {
-    return createReadStream(this.path(exportId), { start, end, highWaterMark: 1 << 20 });
+  async readAt(exportId: string, buf: Buffer, position: number, length: number): Promise<number> {
+    const handle = await this.open.get(this.path(exportId));
+    return (await handle.read(buf, 0, length, position)).bytesRead;
   }
 
   remove(exportId: string): void {
+    this.open.close(this.path(exportId));
     rmSync(this.path(exportId), { force: true });
   }
 
@@ -106,6 +110,7 @@ export class FsFileStore implements FileStore {
   }
 
   clear(): number {
+    this.open.closeAll();
     let n = 0;
     for (const name of readdirSync(this.dir)) {
       if (!name.endsWith('.export') && !name.endsWith('.part')) continue;

@@ -1,4 +1,5 @@
 /** The six Bulk Activity Extract endpoints under `/bulk/v1/activities/export`. */
+import { sendRange } from '../http/send-range.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assetKindForTypes } from '../../domain/assets.js';
 import { ExportQuotaExceeded, InvalidRequest, JobNotFound } from '../../domain/errors.js';
@@ -127,7 +128,7 @@ export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps):
     if (range.kind === 'partial') reply.code(206).header('Content-Range', `bytes ${start}-${end}/${size}`);
     reply.header('Content-Length', end - start + 1);
     if (req.method === 'HEAD') return reply.send();
-    return reply.send(files.read(exportId, start, end));
+    return sendRange(reply, (buf, position, length) => files.readAt(exportId, buf, position, length), start, end);
   };
   app.get(`${BASE}/:exportId/file.json`, { ...read, exposeHeadRoute: false }, file);
   app.head(`${BASE}/:exportId/file.json`, read, file);
