@@ -1,7 +1,7 @@
 /**
  * Runs inside a worker thread: streams one export's lines from the store into the job's temp file,
  * hashing while writing (never reading the file back), and reports what it wrote. A large export
- * is written in slices by this thread and a second one (sliced-export.ts).
+ * on a store that gains by it is written in slices by this thread and a second one (sliced-export.ts).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
@@ -25,8 +25,8 @@ const out = new LineWriter(fd, hash);
 try {
   await writeSlicedExport({
     store, request: input.request, out,
-    // A slice per core: more threads than cores would only take turns.
-    scratchPaths: input.tempPaths.slice(1, availableParallelism()),
+    // A slice per core (more threads than cores would only take turns), where the store gains by it.
+    scratchPaths: store.capabilities.sliceExports ? input.tempPaths.slice(1, availableParallelism()) : [],
     minRowsPerSlice: input.minRowsPerSlice ?? MIN_ROWS_PER_SLICE,
     runSlice: (slice, path) => {
       const job: SliceJobInput = { location: input.location, request: input.request, slice, path };

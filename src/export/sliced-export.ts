@@ -8,7 +8,7 @@
  */
 import { rmSync } from 'node:fs';
 import type { ExportRequest } from '../domain/export-request.js';
-import type { ExportSlice, Store } from '../store/store.js';
+import type { ExportSlice, PlannedSlice, Store } from '../store/store.js';
 import type { SliceOutcome } from './export-runner.js';
 import { formatHeader } from './format.js';
 import type { LineWriter } from './line-writer.js';
@@ -28,7 +28,9 @@ export interface SlicedExport {
 /** Writes the whole export into `out`; returns how many slices had to be rewritten from this thread's snapshot. */
 export async function writeSlicedExport(o: SlicedExport): Promise<{ slices: number; rewritten: number }> {
   return o.store.inReadSnapshot(async () => {
-    const [first, ...rest] = await o.store.splitExport(o.request, o.scratchPaths.length + 1, o.minRowsPerSlice);
+    const [first, ...rest]: [ExportSlice, ...PlannedSlice[]] = o.scratchPaths.length
+      ? await o.store.splitExport(o.request, o.scratchPaths.length + 1, o.minRowsPerSlice) as [PlannedSlice, ...PlannedSlice[]]
+      : [{}]; // one slice: no need to count it
     const helpers = rest.map((slice, i) => {
       const helper = o.runSlice(slice, o.scratchPaths[i]!);
       helper.done.catch(() => undefined); // awaited below; a failure while this thread still writes must not go unhandled
@@ -36,7 +38,7 @@ export async function writeSlicedExport(o: SlicedExport): Promise<{ slices: numb
     });
     try {
       o.out.write(Buffer.from(formatHeader(o.request), 'utf8'));
-      await o.out.writeChunks(o.store.exportLines(o.request, first!));
+      await o.out.writeChunks(o.store.exportLines(o.request, first));
       let rewritten = 0;
       for (const [i, helper] of helpers.entries()) {
         const written = await helper.done;

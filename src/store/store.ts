@@ -61,6 +61,8 @@ export interface StoreCapabilities {
   concurrentClaims: boolean;
   /** The backend can be reopened by a worker thread from a `StoreLocation`. */
   reopenInWorker: boolean;
+  /** A big export is faster in slices written by several threads (`splitExport`); see the stores. */
+  sliceExports: boolean;
 }
 
 /** What `resetData` deleted. */

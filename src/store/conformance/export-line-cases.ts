@@ -132,7 +132,11 @@ export const exportLineCases: Record<string, StoreCase> = {
         const slices = await store.splitExport(request(filter, fields, format), parts, 100);
         assert.equal(slices.length, parts, `${format} ${fields.join()}: ${parts} slices`);
         const chunks = [];
-        for (const slice of slices) chunks.push(...await collect(store.exportLines(request(filter, fields, format), slice)));
+        for (const slice of slices) {
+          const part = await collect(store.exportLines(request(filter, fields, format), slice));
+          assert.equal(part.reduce((n, c) => n + c.rows, 0), slice.rows, `${format} ${fields.join()}: a slice holds the rows planned`);
+          chunks.push(...part);
+        }
         assert.ok(Buffer.concat(chunks.map((c) => c.bytes)).equals(whole), `${format} ${fields.join()}: ${parts} slices concatenate to the whole`);
         assert.equal(chunks.reduce((n, c) => n + c.rows, 0), await countLines(store, filter), `${format}: rows of ${parts} slices`);
       }

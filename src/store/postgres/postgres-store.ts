@@ -37,7 +37,10 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 }
 
 export class PostgresStore implements Store {
-  readonly capabilities: StoreCapabilities = { concurrentClaims: true, reopenInWorker: true };
+  // No slicing: one COPY already keeps two cores busy (PostgreSQL formats, the worker thread hashes
+  // and writes); two slices measured 15 % slower with the database on the same 2 cores
+  // (docs/performance.md). A database on its own machine might gain; not measured.
+  readonly capabilities: StoreCapabilities = { concurrentClaims: true, reopenInWorker: true, sliceExports: false };
   readonly location: StoreLocation;
   private readonly pool: pg.Pool;
   private readonly schema: string;

@@ -77,8 +77,9 @@ export function exportCount(filter: ExportRequest['filter']): string {
   return `SELECT count(*)::int AS n FROM activities WHERE ${exportWhere(filter)}`;
 }
 export function exportKeyAt(filter: ExportRequest['filter']): string {
+  // activities.guid: the bigint column, not the text alias (which would sort '10' before '9').
   return `SELECT activity_date::int AS "dateSec", guid::text AS guid FROM activities WHERE ${exportWhere(filter)}
-    ORDER BY activity_date, guid LIMIT 1 OFFSET $1`;
+    ORDER BY activity_date, activities.guid LIMIT 1 OFFSET $1`;
 }
 
 /** The oracle path reads pages by key, so memory stays flat however large the selection. */

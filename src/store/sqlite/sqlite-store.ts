@@ -22,7 +22,8 @@ export interface SqliteStoreOptions {
 }
 
 export class SqliteStore implements Store {
-  readonly capabilities: StoreCapabilities = { concurrentClaims: false, reopenInWorker: true };
+  // SQLite builds the lines in the thread that reads them, so one export uses one core; slices use all.
+  readonly capabilities: StoreCapabilities = { concurrentClaims: false, reopenInWorker: true, sliceExports: true };
   readonly location: StoreLocation;
   private readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
