@@ -381,6 +381,25 @@ describe('MarketoClient: calls', () => {
     assert.equal(calls.length, 4);
   });
 
+  test('waitForExport: a gentler backoff, and a pacing hook awaited before every status call', async () => {
+    const { fetch, calls } = scripted([
+      ok([{ ...JOB, status: 'Queued' }]), ok([{ ...JOB, status: 'Processing' }]), ok([{ ...JOB, status: 'Processing' }]),
+      ok([{ ...JOB, status: 'Processing' }]), ok([{ ...JOB, status: 'Completed', fileSize: 10, fileChecksum: 'sha256:x' }]),
+    ]);
+    const { client, delays } = clientWith(fetch);
+    let paced = 0;
+    const done = await client.waitForExport('e-1', {
+      intervalMs: 100, maxIntervalMs: 120, backoff: 1.1,
+      beforePoll: async () => {
+        assert.equal(calls.length, paced, 'the hook runs before its call, not after');
+        paced++;
+      },
+    });
+    assert.equal(done.status, 'Completed');
+    assert.deepEqual(delays.map((d) => Math.round(d * 100) / 100), [100, 110, 120, 120]);
+    assert.equal(paced, 5);
+  });
+
   test('waitForExport stops when its signal aborts', async () => {
     const abort = new AbortController();
     const { fetch } = scripted(Array.from({ length: 5 }, () => ok([{ ...JOB, status: 'Queued' }])));

@@ -38,6 +38,19 @@ const RETRYABLE_CODES = new Set(['502', '604', '606', '608', '611', '615', '713'
 const QUEUE_FULL = /too many jobs in queue/i;
 const QUOTA = /export daily quota/i;
 
+export interface WaitOptions {
+  /** First delay between status calls (default 1 s). */
+  intervalMs?: number;
+  /** Largest delay (default 60 s). */
+  maxIntervalMs?: number;
+  /** Each delay is this many times the last (default 1.5). */
+  backoff?: number;
+  /** Awaited before each status call. */
+  beforePoll?: () => Promise<void>;
+  onStatus?: (job: ExportJob) => void;
+  signal?: AbortSignal;
+}
+
 export interface ListExportsOptions {
   status?: ExportStatus[];
   batchSize?: number;
@@ -123,22 +136,22 @@ export class MarketoClient {
   }
 
   /**
-   * Polls until the job leaves Created/Queued/Processing, with backoff from `intervalMs` up to
-   * `maxIntervalMs`. Returns the final job (Completed, Failed or Cancelled).
+   * Polls until the job leaves Created/Queued/Processing, with backoff from `intervalMs` (default
+   * 1 s), each delay `backoff` (default 1.5) times the last, up to `maxIntervalMs` (default 60 s).
+   * `beforePoll` is awaited before every status call (to pace the calls of several waits).
+   * Returns the final job (Completed, Failed or Cancelled).
    * @example const done = await client.waitForExport(exportId, { onStatus: (j) => console.log(j.status) })
    */
-  async waitForExport(
-    exportId: string,
-    options: { intervalMs?: number; maxIntervalMs?: number; onStatus?: (job: ExportJob) => void; signal?: AbortSignal } = {},
-  ): Promise<ExportJob> {
+  async waitForExport(exportId: string, options: WaitOptions = {}): Promise<ExportJob> {
     let delay = options.intervalMs ?? 1000;
     for (;;) {
       options.signal?.throwIfAborted();
+      await options.beforePoll?.();
       const job = await this.exportStatus(exportId);
       options.onStatus?.(job);
       if (job.status !== 'Queued' && job.status !== 'Processing' && job.status !== 'Created') return job;
       await abortable(this.sleep(delay), options.signal);
-      delay = Math.min(delay * 1.5, options.maxIntervalMs ?? 60_000);
+      delay = Math.min(delay * (options.backoff ?? 1.5), options.maxIntervalMs ?? 60_000);
     }
   }
 

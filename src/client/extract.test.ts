@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -41,7 +41,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const q = (s: string) => (/[,"\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 const row = (a: Activity) => `${a.guid},7,${iso(a.date)},${a.type},null,12,${q(a.pav)},"{""n"":""${a.guid}""}"\n`;
 
-/** An in-memory Marketo: jobs complete after two status polls; hooks change what it answers. */
+/** An in-memory Marketo: jobs complete after `pollsToComplete` status polls; hooks change what it answers. */
 class FakeMarketo {
   jobs: FakeJob[] = [];
   maxQueued = 10;
@@ -54,6 +54,9 @@ class FakeMarketo {
   failFirstJobOfWindow = -1;
   loseFirstEnqueueAnswer = false;
   expireFirstFile = false;
+  pollsToComplete = 2;
+  /** The first file request of this job gets a body that fails after `after` bytes. */
+  cutFileOnce?: { exportId: string; after: number };
   private fileRequests = 0;
 
   constructor(readonly activities: Activity[]) {}
@@ -101,8 +104,8 @@ class FakeMarketo {
       case 'status': {
         if (job.status === 'Queued' || job.status === 'Processing') {
           job.polls++;
-          if (job.polls === 1) job.status = 'Processing';
-          else if (job.polls >= 2) this.finish(job);
+          if (job.polls >= this.pollsToComplete) this.finish(job);
+          else if (job.polls === 1) job.status = 'Processing';
         }
         return json([view(job)]);
       }
@@ -112,6 +115,19 @@ class FakeMarketo {
       case 'file': {
         if (this.expireFirstFile && this.fileRequests++ === 0) return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } });
         if (job.status !== 'Completed' || !job.file) return new Response('Not Found', { status: 404 });
+        if (this.cutFileOnce?.exportId === job.exportId) {
+          const part = job.file.subarray(0, this.cutFileOnce.after);
+          this.cutFileOnce = undefined;
+          let at = 0;
+          const body = new ReadableStream<Uint8Array>({
+            pull(controller) {
+              if (at >= part.length) return controller.error(new TypeError('terminated', { cause: new Error('other side closed') }));
+              controller.enqueue(new Uint8Array(part.subarray(at, at + 65_536)));
+              at += 65_536;
+            },
+          });
+          return new Response(body, { headers: { 'content-type': 'text/csv' } });
+        }
         return new Response(new Uint8Array(job.file), { headers: { 'content-type': 'text/csv' } });
       }
     }
@@ -297,4 +313,48 @@ test('NDJSON output: one parsed row a line, attributes as objects', async (t) =>
     marketoGUID: a.guid, leadId: 7, activityDate: iso(a.date), activityTypeId: a.type, campaignId: null,
     primaryAttributeValueId: 12, primaryAttributeValue: a.pav, attributes: { n: a.guid },
   })));
+});
+
+test('polls from 250 ms, each delay 1.07 times the last, unless told otherwise', async (t) => {
+  const s = setup(t);
+  s.server.pollsToComplete = 5;
+  const delays: number[] = [];
+  const client = new MarketoClient({ endpoint: 'http://fake.test', clientId: 'a', clientSecret: 'b', fetch: s.server.fetch, sleep: async (ms) => void delays.push(ms) });
+  await runExtraction({ client, params: s.params, statePath: s.statePath, concurrency: 1 });
+  assert.equal(readFileSync(s.params.out, 'utf8'), expected(s.acts));
+  // 4 windows, each polled 5 times: 4 sleeps each.
+  assert.deepEqual(delays.map((d) => Math.round(d * 10) / 10), Array.from({ length: 4 }, () => [250, 267.5, 286.2, 306.3]).flat());
+});
+
+test('a download that breaks off while its merge follows it: the part merged is cut, and the window merged from its new job', async (t) => {
+  const s = setup(t);
+  // Rows of ~40 KB: a window is a few MB, so its merge writes while the download is still running.
+  for (const a of s.acts) a.pav = `${'p'.repeat(40_000)} ${a.pav}`;
+  let mergedBefore = -1;
+  let sawFollowedBytes = false;
+  const fetch = s.server.fetch;
+  let window1Requests = 0;
+  s.server.fetch = async (url, init) => {
+    const m = /export\/(job-1)\/file\.json$/.exec(url);
+    if (m && ++window1Requests === 1) {
+      s.server.cutFileOnce = { exportId: 'job-1', after: 4_500_000 };
+      mergedBefore = statSync(s.params.out).size;
+    } else if (m && window1Requests === 2) {
+      // The resume finds the file gone (404), once the merge has written some of what was downloaded.
+      for (let i = 0; i < 500 && !sawFollowedBytes; i++) {
+        sawFollowedBytes = loadState(s.statePath)!.windows[0]!.phase === 'merged' && statSync(s.params.out).size > loadState(s.statePath)!.outBytes;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } });
+    }
+    return fetch(url, init);
+  };
+  const client = new MarketoClient({ endpoint: 'http://fake.test', clientId: 'a', clientSecret: 'b', fetch: s.server.fetch, sleep: async () => {} });
+  const summary = await runExtraction({ client, params: s.params, statePath: s.statePath, concurrency: 1, pollMs: 1 });
+  assert.ok(mergedBefore >= 0 && sawFollowedBytes, 'the merge of window 1 followed its download into the output before it broke off');
+  // Compared by digest: a diff of these 20 MB would drown the report.
+  const digest = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+  assert.equal(digest(readFileSync(s.params.out)), digest(expected(s.acts)));
+  assert.equal(s.server.jobs.length, 5, 'window 1 ran again');
+  assert.equal(summary.rows, expected(s.acts).split('\n').length - 2);
 });

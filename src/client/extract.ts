@@ -5,14 +5,19 @@
  * seams, and a state file that lets a later run continue where this one stopped.
  */
 import { existsSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { appendFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CallWindow } from './call-window.js';
 import type { MarketoClient } from './client.js';
 import { downloadExport } from './download.js';
+import { DownloadFeed, FollowBroken } from './download-feed.js';
 import { ExportQuotaError, MarketoApiError, MarketoTransportError } from './errors.js';
 import { loadState, sameParams, saveState, type ExtractParams, type ExtractState, type WindowState } from './extract-state.js';
-import { readExportRecords, toRow } from './rows.js';
+import { appendWindowInThread } from './merge-thread.js';
+import { CALL_BUDGET, FIRST_POLL_MS, MAX_POLL_MS, POLL_BACKOFF, QUEUE_FULL_FIRST_MS, QUEUE_FULL_MAX_MS } from './poll-cadence.js';
+import { sleep } from './sleep.js';
 import type { CreateExportRequest, ExportFormat, ExportJob } from './types.js';
+import { appendWindow, type WindowMerge, type WindowMerged } from './window-merge.js';
 import { splitWindows } from './windows.js';
 
 export type ExtractEvent =
@@ -31,7 +36,11 @@ export interface ExtractOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onEvent?: (e: ExtractEvent) => void;
-  /** First status poll delay (default 1 s), growing to `maxPollMs` (default 60 s). */
+  /**
+   * First status poll delay (default 250 ms), each delay 1.07 times the last up to `maxPollMs`
+   * (default 30 s). Given, they also set the wait while the server's queue is full (default 1 s
+   * doubling to 60 s).
+   */
   pollMs?: number;
   maxPollMs?: number;
 }
@@ -68,7 +77,16 @@ export async function runExtraction(o: ExtractOptions): Promise<ExtractSummary> 
   const failure = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, failure.signal]) : failure.signal;
   const slots = new Slots(o.concurrency ?? 2);
+  const budget = new CallWindow(CALL_BUDGET.calls, CALL_BUDGET.windowMs);
+  /** Calls the API once budget allows (see CALL_BUDGET). */
+  const paced = async <T>(call: () => Promise<T>): Promise<T> => {
+    await budget.take(signal);
+    return call();
+  };
   let duplicates = 0;
+  /** The current download of each window, once one started: its merge follows it. */
+  const feeds: (DownloadFeed | undefined)[] = [];
+  const downloadStarted = state.windows.map(() => signalled());
 
   const setPhase = (i: number, w: WindowState, phase: WindowState['phase'], job?: ExportJob) => {
     w.phase = phase;
@@ -104,15 +122,23 @@ export async function runExtraction(o: ExtractOptions): Promise<ExtractSummary> 
           slots.release();
         }
       }
+      const feed = new DownloadFeed();
+      feeds[i] = feed;
+      downloadStarted[i]!.fire();
       try {
         const got = await downloadExport(client, w.exportId!, partFile(i), {
           fileSize: w.fileSize, fileChecksum: w.fileChecksum, signal,
-          onProgress: (bytes, total) => emit({ type: 'download', index: i, bytes, total }),
+          onProgress: (bytes, total) => {
+            feed.progress(bytes);
+            emit({ type: 'download', index: i, bytes, total });
+          },
         });
         w.fileSize = got.bytes;
         setPhase(i, w, 'downloaded');
+        feed.finish(got.bytes);
         return;
       } catch (err) {
+        feed.break();
         // The file expired or vanished: run the window again.
         if (err instanceof MarketoTransportError && err.status === 404 && attempt < MAX_JOB_ATTEMPTS) {
           setPhase(i, w, 'pending');
@@ -128,13 +154,14 @@ export async function runExtraction(o: ExtractOptions): Promise<ExtractSummary> 
       signal.throwIfAborted();
       if (w.phase !== 'pending') await reconcile(i, w);
       if (w.phase === 'pending') {
-        const job = await client.createExport(request(w));
+        const job = await paced(() => client.createExport(request(w)));
         w.exportId = job.exportId;
         setPhase(i, w, 'created', job);
       }
       if (w.phase === 'created') setPhase(i, w, 'queued', await enqueueWhenRoom(w.exportId!));
       const done = await client.waitForExport(w.exportId!, {
-        intervalMs: o.pollMs ?? 1000, maxIntervalMs: o.maxPollMs ?? 60_000, signal,
+        intervalMs: o.pollMs ?? FIRST_POLL_MS, maxIntervalMs: o.maxPollMs ?? MAX_POLL_MS, backoff: POLL_BACKOFF,
+        beforePoll: () => budget.take(signal), signal,
         onStatus: (job) => emit({ type: 'window', index: i, phase: w.phase, exportId: job.exportId, status: job.status }),
       });
       if (done.status === 'Completed') {
@@ -155,7 +182,7 @@ export async function runExtraction(o: ExtractOptions): Promise<ExtractSummary> 
   async function reconcile(i: number, w: WindowState): Promise<void> {
     let job: ExportJob;
     try {
-      job = await client.exportStatus(w.exportId!);
+      job = await paced(() => client.exportStatus(w.exportId!));
     } catch (err) {
       if (err instanceof MarketoApiError && err.code === '1003') return setPhase(i, w, 'pending');
       throw err;
@@ -167,56 +194,65 @@ export async function runExtraction(o: ExtractOptions): Promise<ExtractSummary> 
 
   /** Enqueues, waiting (with backoff) while the server's queue is full; never piles jobs on it. */
   async function enqueueWhenRoom(exportId: string): Promise<ExportJob> {
-    let delay = o.pollMs ?? 1000;
+    let delay = o.pollMs ?? QUEUE_FULL_FIRST_MS;
     for (;;) {
       try {
-        return await client.enqueueExport(exportId);
+        return await paced(() => client.enqueueExport(exportId));
       } catch (err) {
         // An enqueue whose answer was lost (and was retried) finds its job already queued.
-        if (err instanceof MarketoApiError && err.code === '1029' && /already queued/i.test(err.message)) return client.exportStatus(exportId);
+        if (err instanceof MarketoApiError && err.code === '1029' && /already queued/i.test(err.message)) return paced(() => client.exportStatus(exportId));
         if (!(err instanceof MarketoApiError && err.code === '1029' && /too many jobs/i.test(err.message))) throw err;
       }
       await sleep(delay, signal);
-      delay = Math.min(delay * 2, o.maxPollMs ?? 60_000);
+      delay = Math.min(delay * 2, o.maxPollMs ?? QUEUE_FULL_MAX_MS);
     }
   }
 
-  /** Appends window i to the output, in order, dropping GUIDs already written at the seam. */
+  /**
+   * Appends window i to the output, in order, dropping GUIDs already written at the seam. Raw
+   * output follows the window's download while it runs; the window counts as merged only once
+   * its download is verified.
+   */
   async function merge(i: number): Promise<void> {
     const w = state.windows[i]!;
-    const seam = new Set(state.seamGuids);
-    const nextSeam: string[] = [];
-    let buf = '';
-    let rows = 0;
-    let wroteHeader = state.outBytes > 0 || params.format === 'ndjson';
-    for await (const { header, record, headerRaw } of readExportRecords(partFile(i), jobFormat)) {
-      if (!wroteHeader) {
-        buf += headerRaw;
-        wroteHeader = true;
-      }
-      const guid = record.fields[header.indexOf('marketoGUID')];
-      if (guid !== undefined) {
-        if (seam.has(guid)) {
-          duplicates++;
-          continue;
-        }
-        const date = Date.parse(record.fields[header.indexOf('activityDate')] ?? '');
-        if (!(date < w.end - SEAM_MS)) nextSeam.push(guid);
-      }
-      buf += params.format === 'ndjson' ? JSON.stringify(toRow(header, record)) + '\n' : record.raw;
-      rows++;
-      if (buf.length > 1 << 20) {
-        await appendFile(params.out, buf);
-        buf = '';
-      }
+    const m: WindowMerge = {
+      file: partFile(i),
+      format: jobFormat,
+      out: params.out,
+      output: params.format === 'ndjson' ? 'ndjson' : 'raw',
+      writeHeader: !(state.outBytes > 0 || params.format === 'ndjson'),
+      seam: new Set(state.seamGuids),
+      seamFrom: w.end - SEAM_MS,
+    };
+    let merged = m.output === 'raw' ? await mergeFollowing(i, m) : undefined;
+    if (!merged) {
+      await tasks[i];
+      // What a merge that followed a broken-off download wrote is cut before merging the finished file.
+      truncateSync(params.out, state.outBytes);
+      merged = await appendWindow(m);
     }
-    if (buf) await appendFile(params.out, buf);
+    await tasks[i];
+    const { rows, duplicates: dropped, nextSeam } = merged;
+    duplicates += dropped;
     state.outBytes = (await stat(params.out)).size;
     state.rows += rows;
     state.seamGuids = nextSeam;
     setPhase(i, w, 'merged');
     rmSync(partFile(i), { force: true });
     emit({ type: 'merged', index: i, rows, totalRows: state.rows, outBytes: state.outBytes });
+  }
+
+  /** Merges window i as its download runs; undefined when that download broke off (it may have been run again). */
+  async function mergeFollowing(i: number, m: WindowMerge): Promise<WindowMerged | undefined> {
+    await Promise.race([downloadStarted[i]!.promise, tasks[i]]);
+    const feed = feeds[i];
+    if (!feed) return undefined; // downloaded by an earlier run
+    try {
+      return await appendWindowInThread(m, feed);
+    } catch (err) {
+      if (err instanceof FollowBroken) return undefined;
+      throw err;
+    }
   }
 
   const merged = state.windows.filter((w) => w.phase === 'merged').length;
@@ -229,8 +265,8 @@ export async function runExtraction(o: ExtractOptions): Promise<ExtractSummary> 
   }));
   try {
     for (let i = 0; i < tasks.length; i++) {
-      await tasks[i];
       if (state.windows[i]!.phase !== 'merged') await merge(i);
+      else await tasks[i];
     }
   } catch (err) {
     failure.abort();
@@ -238,6 +274,8 @@ export async function runExtraction(o: ExtractOptions): Promise<ExtractSummary> 
     const quota = await quotaHit(tasks);
     // Out of quota: leave queued jobs to finish on the server; the next run collects them.
     if (!quota) await cancelOpenJobs();
+    // A merge that followed a download the failure cut short leaves no partial window behind.
+    if (existsSync(params.out) && statSync(params.out).size > state.outBytes) truncateSync(params.out, state.outBytes);
     save();
     throw quota ?? (o.signal?.aborted ? o.signal.reason : firstError ?? err);
   }
@@ -294,19 +332,11 @@ function prepareOut(out: string, outBytes: number, statePath?: string): void {
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** A promise that something fires (Promise.withResolvers needs Node 22). */
+function signalled(): { promise: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve) => (fire = resolve));
+  return { promise, fire };
 }
 
 /** A FIFO counting semaphore: windows take slots in the order they ask. */
