@@ -30,7 +30,7 @@ async function once(server: Serve, creds: { clientId: string; clientSecret: stri
   mkdirSync(dir, { recursive: true });
   const out = join(dir, 'activities.csv');
   const r = await run(process.execPath, [CLI, 'extract', '--endpoint', server.url, '--client-id', creds.clientId,
-    '--client-secret', creds.clientSecret, '--since', EXTRACT_RANGE.since, '--until', EXTRACT_RANGE.until, '--out', out, '--json'], { cwd: REPO });
+    `--client-secret=${creds.clientSecret}`, '--since', EXTRACT_RANGE.since, '--until', EXTRACT_RANGE.until, '--out', out, '--json'], { cwd: REPO });
   const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
   const ids = [...new Set(events.filter((e) => e.exportId).map((e) => e.exportId as string))];
   const intervals: [number, number][] = [];
