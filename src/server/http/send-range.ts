@@ -32,7 +32,17 @@ export function sendRange(reply: FastifyReply, readAt: ReadAt, start: number, en
     read.catch(() => undefined); // awaited in turn; failing while a write is awaited must not go unhandled
     return read;
   };
-  const write = (chunk: Buffer): Promise<void> => new Promise((resolve) => res.write(chunk, () => resolve()));
+  // Settles when the chunk is handed to the socket, or when the connection closes first (an
+  // ended response's callback waits for 'finish', which a hung-up client never gives).
+  const handOver = (send: (done: () => void) => void): Promise<void> => new Promise((resolve) => {
+    const done = (): void => {
+      res.off('close', done);
+      resolve();
+    };
+    res.once('close', done);
+    send(done);
+  });
+  const write = (chunk: Buffer): Promise<void> => handOver((done) => res.write(chunk, done));
 
   let position = start;
   let writing = Promise.resolve();
@@ -43,12 +53,14 @@ export function sendRange(reply: FastifyReply, readAt: ReadAt, start: number, en
       position += chunk.length;
       await writing; // the other buffer is free from here on
       if (res.destroyed) return; // the client hung up
+      if (position > end) {
+        // The last chunk goes out with the end of the response: one write fewer for a short range.
+        await handOver((done) => res.end(chunk, done));
+        return;
+      }
       writing = write(chunk);
-      if (position > end) break;
       reading = readInto(buffers[turn % 2]!, position);
     }
-    await writing;
-    res.end();
   };
   send().catch((err: unknown) => {
     // The status line is out: the only honest signal left is to cut the connection short.
