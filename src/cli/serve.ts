@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, envName, loadServeConfig, SERVE_FLAGS, takesValue } from '../config/config.js';
 import { ensureDemoUser, todayUtc, writeDemoActivities, writeDemoCatalog, DEMO_DEFAULTS } from '../demo/seed.js';
-import { createTidemark } from '../server/main.js';
 import { fail } from './store-options.js';
 
 export function registerServe(program: Command): void {
@@ -18,6 +17,9 @@ export function registerServe(program: Command): void {
       if (err instanceof ConfigError) fail(err.message, 2);
       throw err;
     }
+    // Loaded here, not at start-up: the server's modules take 0.15 s, which every other command
+    // (extract above all) would pay for nothing.
+    const { createTidemark } = await import('../server/main.js');
     const tidemark = await createTidemark(config);
     let demoNote = '';
     if (config.demo) {
