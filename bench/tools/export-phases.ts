@@ -1,6 +1,8 @@
 /**
- * Where an embedded-store export's time goes: the worker's steps added one at a time, on the
- * benchmark's data set (`tsx bench/tools/export-phases.ts [DATA_DIR]`). Not part of `npm run bench`.
+ * Where an embedded-store export's time went before the worker took whole chunks from SQLite as
+ * BLOBs: the per-row string path's steps added one at a time, on the benchmark's data set
+ * (`tsx bench/tools/export-phases.ts [DATA_DIR]`). Kept to reproduce that profile
+ * (docs/performance.md, item 3). Not part of `npm run bench`.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';

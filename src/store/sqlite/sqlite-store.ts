@@ -171,7 +171,8 @@ export class SqliteStore implements Store {
       // The index range starts at the chunk's first second, not the window's.
       const from = [Math.max(startSec, after.afterDate), ...params.slice(1)];
       const end = chunkEnd.get(...from, after) as { date: bigint; guid: bigint } | undefined;
-      const endsSlice = last && (!end || !isAfter(Number(last.lastDate), last.lastGuid, { dateSec: Number(end.date), guid: String(end.guid) }));
+      // The slice ends in this chunk when no chunk follows or this one reaches the slice's last key.
+      const endsSlice = last && (!end || !isAfter(last.lastDate, last.lastGuid, { dateSec: Number(end.date), guid: String(end.guid) }));
       const bound = endsSlice ? last : end && { lastDate: end.date, lastGuid: end.guid };
       const chunk = (bound ? chunkUpTo.get(...from, { ...after, ...bound }) : chunkRest.get(...from, after)) as
         { rows: number; bytes: Buffer | null };
