@@ -1,11 +1,11 @@
 /**
- * The byte-exact check: the plain TypeScript formatter (src/export/format.ts) over
+ * The byte-exact check: the plain TypeScript formatter (src/domain/file-format.ts) over
  * store.exportRows, hashed; an export file is right when its checksum equals this one.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { validateExportRequest, type ExportRequest } from '../../src/domain/export-request.js';
-import { formatHeader, formatRow } from '../../src/export/format.js';
+import { formatHeader, formatRow } from '../../src/domain/file-format.js';
 import type { Store } from '../../src/store/store.js';
 import { iso } from './server.js';
 

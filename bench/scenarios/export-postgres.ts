@@ -4,7 +4,7 @@
  */
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatHeader } from '../../src/export/format.js';
+import { formatHeader } from '../../src/domain/file-format.js';
 import { parsePostgresUrl, PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { exportCopy } from '../../src/store/postgres/sql.js';
 import type { BenchContext } from '../lib/context.js';

@@ -5,7 +5,7 @@
 import { closeSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqliteFile } from '../../src/config/config.js';
-import { formatHeader } from '../../src/export/format.js';
+import { formatHeader } from '../../src/domain/file-format.js';
 import type { ExportRequest } from '../../src/domain/export-request.js';
 import { exportWhere, lineExpression, ORDER } from '../../src/store/sqlite/sql.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';

@@ -18,7 +18,7 @@ import { LineWriter } from './line-writer.js';
 import { writeSlicedExport } from './sliced-export.js';
 import { runWorker, type RunningWorker } from './start-worker.js';
 import { openStore } from '../store/open-store.js';
-import { formatHeader, formatRow } from './format.js';
+import { formatHeader, formatRow } from '../domain/file-format.js';
 
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'tidemark-export-runner-'));

@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import type { ExportRequest } from '../domain/export-request.js';
 import type { ExportSlice, PlannedSlice, Store } from '../store/store.js';
 import type { SliceOutcome } from './export-runner.js';
-import { formatHeader } from './format.js';
+import { formatHeader } from '../domain/file-format.js';
 import type { LineWriter } from './line-writer.js';
 import type { RunningWorker } from './start-worker.js';
 

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { demoActivities } from '../../src/demo/generate.js';
 import type { Activity } from '../../src/domain/activity.js';
 import { DEFAULT_FIELDS, type ExportFilter } from '../../src/domain/export-request.js';
-import { formatHeader, formatRow } from '../../src/export/format.js';
+import { formatHeader, formatRow } from '../../src/domain/file-format.js';
 import type { Store } from '../../src/store/store.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { parseActivityRecord, type Activity } from '../../src/domain/activity.js';
 import { validateExportRequest, type ExportFilter } from '../../src/domain/export-request.js';
-import { formatHeader, formatRow } from '../../src/export/format.js';
+import { formatHeader, formatRow } from '../../src/domain/file-format.js';
 import { fileOrder } from '../../src/store/conformance/fixtures.js';
 import { dropTestSchema } from '../helpers/harness.js';
 import { Api, E2E_STORE, runCli, sha256, startServe, tempDir, type Job } from './cli.js';

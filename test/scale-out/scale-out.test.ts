@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
-import { formatHeader, formatRow } from '../../src/export/format.js';
+import { formatHeader, formatRow } from '../../src/domain/file-format.js';
 import type { Activity } from '../../src/domain/activity.js';
 import { newClientCredentials } from '../../src/lib/ids.js';
 import { hashSecret } from '../../src/lib/secrets.js';

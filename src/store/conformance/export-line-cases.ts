@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Activity } from '../../domain/activity.js';
 import { DEFAULT_FIELDS, EXPORT_FIELDS, EXPORT_FORMATS, type ExportField, type ExportFilter } from '../../domain/export-request.js';
-import { formatRow } from '../../export/format.js';
+import { formatRow } from '../../domain/file-format.js';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
 import { activity, collect, EVERYTHING, randomActivities, request, SECOND, T0, trickyActivities } from './fixtures.js';

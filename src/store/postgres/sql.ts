@@ -5,7 +5,7 @@
  */
 import type { Activity } from '../../domain/activity.js';
 import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
-import { DELIMITERS } from '../../export/format.js';
+import { DELIMITERS } from '../../domain/file-format.js';
 import type { ExportKey, ExportSlice } from '../store.js';
 
 /** A SQL literal for a value COPY cannot bind: an integer, or text quoted with '' doubling. */

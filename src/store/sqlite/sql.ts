@@ -4,9 +4,9 @@
  * chosen from a fixed table.
  */
 import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
-import { DELIMITERS } from '../../export/format.js';
+import { DELIMITERS } from '../../domain/file-format.js';
 
-/** Quotes like `quoteValue` in export/format.ts: only when the value holds the delimiter, `"`, CR or LF. */
+/** Quotes like `quoteValue` in domain/file-format.ts: only when the value holds the delimiter, `"`, CR or LF. */
 function quoted(column: string, delimiter: string): string {
   const d = delimiter === "'" ? "''''" : `'${delimiter}'`;
   return `CASE WHEN instr(${column}, ${d}) OR instr(${column}, '"') OR instr(${column}, char(10)) OR instr(${column}, char(13))

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Activity } from '../domain/activity.js';
 import { DEFAULT_FIELDS, type ExportFormat } from '../domain/export-request.js';
-import { DELIMITERS, formatHeader, formatRow, quoteValue } from './format.js';
+import { DELIMITERS, formatHeader, formatRow, quoteValue } from './file-format.js';
 
 describe('quoteValue', () => {
   // [value, CSV, TSV, SSV]

@@ -2,9 +2,9 @@
  * The plain TypeScript export formatter: the readable definition of the file format and the
  * oracle that the store engines' line builders are compared against, byte for byte.
  */
-import type { Activity } from '../domain/activity.js';
-import { formatMarketoDate } from '../domain/dates.js';
-import type { ExportField, ExportFormat, ExportRequest } from '../domain/export-request.js';
+import type { Activity } from './activity.js';
+import { formatMarketoDate } from './dates.js';
+import type { ExportField, ExportFormat, ExportRequest } from './export-request.js';
 
 export const DELIMITERS: Record<ExportFormat, string> = { CSV: ',', TSV: '\t', SSV: ' ' };
 
