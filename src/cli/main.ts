@@ -1,5 +1,6 @@
 /** The `tidemark` command. */
 import { Command } from 'commander';
+import { registerCa } from './ca.js';
 import { registerDemo } from './demo.js';
 import { registerEmulator } from './emulator.js';
 import { registerExtract } from './extract.js';
@@ -16,6 +17,7 @@ registerImport(program);
 registerDemo(program);
 registerExtract(program);
 registerEmulator(program);
+registerCa(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`tidemark: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -37,9 +37,12 @@ export function registerServe(program: Command): void {
     if (config.role === 'worker') {
       process.stdout.write(`Tidemark worker running (role worker: exports only, no HTTP) as ${tidemark.scheduler.owner}\n`);
     } else {
-      const address = await tidemark.app.listen({ host: config.host, port: config.port });
-      const url = address.replace('[::1]', 'localhost');
-      process.stdout.write(`Tidemark listening on ${url}${config.role === 'api' ? ' (role api: exports run in worker processes)' : ''}\n${demoNote}`);
+      for (const note of tidemark.tlsNotes) process.stderr.write(`${note}\n`);
+      if (tidemark.caFile) process.stderr.write(`HTTPS certificate signed by the local CA ${tidemark.caFile} (\`tidemark ca\` prints this path).\n`);
+      // One `listening on` line per port (HTTP first when both are served): scripts wait for it.
+      const suffix = config.role === 'api' ? ' (role api: exports run in worker processes)' : '';
+      const lines = (await tidemark.listen()).map((address) => `Tidemark listening on ${address.replace('[::1]', 'localhost')}${suffix}\n`);
+      process.stdout.write(`${lines.join('')}${demoNote}`);
     }
 
     const shutdown = (signal: string) => {

@@ -2,6 +2,7 @@
  * argv + environment -> one validated, typed Config. Pure: no I/O beyond reading the objects it is
  * given. Every flag has a `TIDEMARK_<FLAG>` variable; the flag wins. docs/config.md lists them all.
  */
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -43,6 +44,20 @@ export interface Config {
   listWindowDays: number;
   /** Idle-socket and whole-request timeout (120 s); tests shorten it to watch slow clients go. */
   httpTimeoutMs: number;
+  /** Present when HTTPS is served: --tls, or implied by --https-port or --tls-cert/--tls-key. */
+  tls?: TlsConfig;
+}
+
+export interface TlsConfig {
+  /** Where the local CA and the generated server certificate live (`<data-dir>/tls` by default). */
+  dir: string;
+  /** Set: HTTP stays on `port` and HTTPS is served here as well. Unset: `port` serves HTTPS only. */
+  httpsPort?: number;
+  /** Your own certificate and key (PEM files) instead of the local CA's. */
+  certFile?: string;
+  keyFile?: string;
+  /** Names and IPs the generated certificate covers beyond localhost, loopback and *.mktorest.com. */
+  hosts: string[];
 }
 
 /** The serve flags: name, default, and help; `npx tidemark serve --help` and docs/config.md show the same. */
@@ -65,10 +80,16 @@ export const SERVE_FLAGS = [
   ['log-level', 'info', 'fatal, error, warn, info, debug, trace or silent'],
   ['emulator-controls', undefined, 'serve the emulator controls under /tidemark/v1 (clock travel, faults, reset); needs --admin-token'],
   ['admin-token', undefined, 'the bearer token the emulator controls require, at least 16 characters (prefer the variable: argv is visible to ps)'],
+  ['tls', undefined, 'serve HTTPS on --port with a certificate from a local CA (`tidemark ca` prints its path)'],
+  ['https-port', undefined, 'serve HTTP on --port and HTTPS on this port (implies --tls; 0 picks a free port)'],
+  ['tls-cert', undefined, 'your own server certificate, PEM (chain allowed), instead of the local CA; needs --tls-key; implies --tls'],
+  ['tls-key', undefined, 'the private key of --tls-cert, PEM'],
+  ['tls-hosts', undefined, 'more names or IPs for the generated certificate, comma-separated (*.example.com allowed)'],
+  ['tls-dir', undefined, 'where the local CA and the generated certificate live (default: <data-dir>/tls)'],
 ] as const;
 
 /** Flags that take a value but have no default. */
-const VALUE_FLAGS = new Set(['database-url', 'admin-token']);
+const VALUE_FLAGS = new Set(['database-url', 'admin-token', 'https-port', 'tls-cert', 'tls-key', 'tls-hosts', 'tls-dir']);
 /** True when `--flag` takes a value (otherwise it is a switch). */
 export const takesValue = (flag: string, fallback: string | undefined): boolean => fallback !== undefined || VALUE_FLAGS.has(flag);
 
@@ -86,6 +107,20 @@ const offOr = <T extends z.ZodTypeAny>(inner: T) =>
     }
     return r.data as z.infer<T>;
   });
+
+/** A DNS name (a leading `*.` allowed) or an IP address, as a certificate can name it. */
+const DNS_NAME = /^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+export const isCertificateName = (name: string): boolean => isIP(name) !== 0 || (name.length <= 253 && DNS_NAME.test(name));
+
+const certificateNames = z.string().transform((v, ctx) => {
+  const names = v.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  const bad = names.find((n) => !isCertificateName(n));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `'${bad}' is not a DNS name (such as tidemark.test or *.example.com) or an IP address` });
+    return z.NEVER;
+  }
+  return names;
+});
 
 const rateLimit = z
   .string()
@@ -118,6 +153,12 @@ const schema = z
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'emulator-controls': bool.default(false),
     'admin-token': z.string().min(16, 'must be at least 16 characters').optional(),
+    tls: bool.default(false),
+    'https-port': int(0).max(65535).optional(),
+    'tls-cert': z.string().min(1).optional(),
+    'tls-key': z.string().min(1).optional(),
+    'tls-hosts': certificateNames.optional(),
+    'tls-dir': z.string().min(1).optional(),
   })
   .refine((c) => c['max-queued'] >= c['max-processing'], {
     message: '--max-queued must be at least --max-processing',
@@ -132,6 +173,14 @@ const schema = z
   .refine((c) => !c['emulator-controls'] || c.role === 'all', {
     message: '--emulator-controls needs --role all',
     path: ['emulator-controls'],
+  })
+  .refine((c) => (c['tls-cert'] === undefined) === (c['tls-key'] === undefined), {
+    message: '--tls-cert and --tls-key go together',
+    path: ['tls-cert'],
+  })
+  .refine((c) => c['https-port'] === undefined || c['https-port'] === 0 || c['https-port'] !== c.port, {
+    message: '--https-port must differ from --port (which serves HTTP when --https-port is set)',
+    path: ['https-port'],
   });
 
 export class ConfigError extends Error {}
@@ -181,6 +230,23 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
     statusRetentionDays: 30,
     listWindowDays: 7,
     httpTimeoutMs: 120_000,
+    ...tlsConfig(c),
+  };
+}
+
+type Parsed = z.infer<typeof schema>;
+
+/** HTTPS is on with --tls, and also when a flag that only makes sense with it is given. */
+function tlsConfig(c: Parsed): { tls?: TlsConfig } {
+  const on = c.tls || c['https-port'] !== undefined || c['tls-cert'] !== undefined;
+  if (!on) return {};
+  return {
+    tls: {
+      dir: c['tls-dir'] ?? tlsDir(c['data-dir']),
+      ...(c['https-port'] !== undefined ? { httpsPort: c['https-port'] } : {}),
+      ...(c['tls-cert'] !== undefined ? { certFile: c['tls-cert'], keyFile: c['tls-key']! } : {}),
+      hosts: c['tls-hosts'] ?? [],
+    },
   };
 }
 
@@ -191,3 +257,4 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
 
 export const sqliteFile = (dataDir: string): string => join(dataDir, 'tidemark.sqlite');
 export const exportDir = (dataDir: string): string => join(dataDir, 'exports');
+export const tlsDir = (dataDir: string): string => join(dataDir, 'tls');

@@ -52,6 +52,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const limits = withForcedRefusals(gate, deps.emulator, config);
   const newRequestId = requestIdGenerator();
   const authenticate = createAuthenticator(store, clock);
+  const serverOptions = slowAndBrokenClients(config.httpTimeoutMs);
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     // Fastify's request id is Marketo's requestId, so every log line of a request carries it.
@@ -67,7 +68,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     },
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: false,
-    ...slowAndBrokenClients(config.httpTimeoutMs), // timeouts close sockets; 400/408/431 in plain text
+    ...serverOptions, // timeouts close sockets; 400/408/431 in plain text
+    // serve --tls: the server is HTTPS, and Fastify then takes Node's server settings from `https`.
+    ...(deps.https ? { https: { ...serverOptions.http, ...deps.https } } : {}),
   });
 
   const routes = trackRoutes(app); // for the OpenAPI document

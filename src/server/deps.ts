@@ -16,4 +16,6 @@ export interface AppDeps {
   log: Logger;
   /** Present with --emulator-controls: the state the /tidemark/v1/emulator routes change. */
   emulator?: EmulatorState;
+  /** With `serve --tls` on one port: the server is HTTPS with this certificate (PEM). */
+  https?: { key: string; cert: string };
 }

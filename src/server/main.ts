@@ -9,11 +9,18 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
 import { EmulatorState } from './emulator-state.js';
+import { closeHttps, createHttpsTwin, listenHttps, logHandshakeFailures, servedCertificate } from './tls/https.js';
 
 export interface Tidemark {
   app: FastifyInstance;
   store: Store;
   scheduler: Scheduler;
+  /** Listens on --host/--port, and on --https-port too when set; the URLs, --port's first. */
+  listen(): Promise<string[]>;
+  /** With --tls and no --tls-cert: the local CA certificate clients must trust. */
+  caFile?: string;
+  /** What setting up TLS did that the user should hear of (a CA made, a certificate renewed). */
+  tlsNotes: string[];
   /** Stops taking requests, lets in-flight ones finish, puts running jobs back in the queue. */
   close(): Promise<void>;
 }
@@ -37,16 +44,29 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
     statusRetentionDays: config.statusRetentionDays, pollMs: options.pollMs, leaseMs: config.leaseSeconds * 1000,
     ...(emulator ? { faults: emulator.jobs } : {}),
   });
-  const app = buildApp({ config, store, files, scheduler, clock, log, ...(emulator ? { emulator } : {}) });
+  const tlsNotes: string[] = [];
+  // Certificates are dated by the real clock: clients check them against theirs, not the emulator's.
+  const served = config.tls && config.role !== 'worker' ? await servedCertificate(config.tls, config.host, Date.now(), { notes: tlsNotes }) : undefined;
+  const both = served !== undefined && config.tls?.httpsPort !== undefined;
+  const app = buildApp({ config, store, files, scheduler, clock, log, ...(emulator ? { emulator } : {}), ...(served && !both ? { https: served } : {}) });
+  const https = both ? createHttpsTwin(app, served, log) : undefined;
+  if (served && !both) logHandshakeFailures(app.server, log);
   // An api-only process leaves exports to the worker processes that share its store.
   if (config.role !== 'api') await scheduler.start();
   let closing: Promise<void> | undefined;
   return {
-    app, store, scheduler,
+    app, store, scheduler, tlsNotes, ...(served?.caFile ? { caFile: served.caFile } : {}),
+    listen: () => listenAll(app, config, https),
     close: () => (closing ??= (async () => {
-      await app.close();
+      await Promise.all([app.close(), https ? closeHttps(https) : undefined]);
       await scheduler.stop();
       await store.close();
     })()),
   };
+}
+
+async function listenAll(app: FastifyInstance, config: Config, https: ReturnType<typeof createHttpsTwin> | undefined): Promise<string[]> {
+  const urls = [await app.listen({ host: config.host, port: config.port })];
+  if (https) urls.push(await listenHttps(https, config.host, config.tls!.httpsPort!));
+  return urls;
 }

@@ -28,6 +28,13 @@ describe('normalisePath', () => {
     ['x.json', '/x.json'],
     ['../x', '/x'],
     ['abc', 'abc'],
+    // absolute form: the authority is dropped, whatever host it names
+    ['https://123-ABC-456.mktorest.com/rest/v1/activities/types.json', '/rest/v1/activities/types.json'],
+    ['http://123-abc-456.MKTOREST.COM:443/identity/oauth/token?grant_type=x', '/identity/oauth/token?grant_type=x'],
+    ['HTTP://[::1]:3000/rest/../bulk/v1/x.json', '/bulk/v1/x.json'],
+    ['http://host', '/'],
+    ['http://host?a=b', '/?a=b'],
+    ['/x/http://host/y', '/x/http:/host/y'],
   ];
   for (const [input, expected] of cases) test(`${input} -> ${expected}`, () => assert.equal(normalisePath(input), expected));
 });
