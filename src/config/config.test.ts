@@ -101,6 +101,25 @@ describe('loadServeConfig', () => {
       });
     });
   }
+  test('TLS: off by default; --tls, --https-port or --tls-cert turn it on; hosts are a comma list', () => {
+    assert.equal(loadServeConfig({}, {}).tls, undefined);
+    assert.deepEqual(loadServeConfig({ tls: true, dataDir: '/d' }, {}).tls, { dir: '/d/tls', hosts: [] });
+    assert.deepEqual(loadServeConfig({}, { TIDEMARK_TLS: '1', TIDEMARK_TLS_DIR: '/secrets/tls', TIDEMARK_TLS_HOSTS: 'tidemark.test, *.corp.example,10.0.0.5,::1' }).tls, {
+      dir: '/secrets/tls', hosts: ['tidemark.test', '*.corp.example', '10.0.0.5', '::1'],
+    });
+    assert.deepEqual(loadServeConfig({ httpsPort: '3443' }, {}).tls, { dir: 'tidemark-data/tls', httpsPort: 3443, hosts: [] });
+    assert.deepEqual(loadServeConfig({ tlsCert: '/c.pem' }, { TIDEMARK_TLS_KEY: '/k.pem' }).tls, { dir: 'tidemark-data/tls', certFile: '/c.pem', keyFile: '/k.pem', hosts: [] });
+    assert.equal(loadServeConfig({ port: '0', httpsPort: '0' }, {}).tls?.httpsPort, 0, 'two free ports');
+    assert.equal(loadServeConfig({ tls: 'false' }, { TIDEMARK_TLS: '1' }).tls, undefined, 'the flag wins');
+  });
+  test('TLS settings that cannot work are refused, naming the flag', () => {
+    assert.throws(() => loadServeConfig({ tlsCert: '/c.pem' }, {}), /invalid --tls-cert .*--tls-cert and --tls-key go together/);
+    assert.throws(() => loadServeConfig({ tlsKey: '/k.pem' }, {}), /--tls-cert and --tls-key go together/);
+    assert.throws(() => loadServeConfig({ port: '3000', httpsPort: '3000' }, {}), /invalid --https-port .*must differ from --port/);
+    assert.throws(() => loadServeConfig({ httpsPort: '70000' }, {}), /invalid --https-port/);
+    assert.throws(() => loadServeConfig({ tls: true, tlsHosts: 'ok.test,bad host' }, {}), /invalid --tls-hosts \(TIDEMARK_TLS_HOSTS=ok.test,bad host\): 'bad host' is not a DNS name/);
+    assert.throws(() => loadServeConfig({}, { TIDEMARK_TLS_HOSTS: 'a.*.example' }), /'a\.\*\.example' is not a DNS name/);
+  });
   test('max-queued equal to max-processing is fine', () => {
     assert.equal(loadServeConfig({ maxProcessing: '4', maxQueued: '4' }, {}).maxQueued, 4);
   });

@@ -103,7 +103,7 @@ export interface Exit {
 }
 
 export interface ServeProcess {
-  /** `http://127.0.0.1:PORT`, from the `listening on` line. */
+  /** `http://127.0.0.1:PORT` (`https://` with --tls), from the first `listening on` line. */
   url: string;
   child: ChildProcess;
   stdout(): string;
@@ -163,7 +163,7 @@ export async function startServe(t: TestContext, dataDir: string, args: string[]
       reject(new Error(`tidemark serve ${args.join(' ')}: ${why}\nstdout:\n${out.text}\nstderr:\n${err.text.slice(-4000)}`));
     };
     onLine = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(out.text);
+      const m = /listening on (https?:\/\/\S+)/.exec(out.text); // https with serve --tls
       if (m) {
         clearTimeout(timer);
         onLine = undefined;
