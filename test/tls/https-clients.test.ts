@@ -9,6 +9,7 @@
  *   Python requests      REQUESTS_CA_BUNDLE (Debian's python3-requests, /usr/bin/python3);
  *                        the name resolves through a getaddrinfo override that wraps the script
  *   curl                 --cacert and --resolve
+ *   Java                 a keytool trust store; the name from -Djdk.net.hosts.file
  *
  * and clients that do not trust the CA fail with a TLS error. The resolver overrides stand in for
  * the hosts-file line of the recipes; the client code is the same as against Marketo.
@@ -16,7 +17,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { connect } from 'node:tls';
@@ -190,6 +191,25 @@ test('serve --tls --https-port: unmodified clients complete a whole export on ht
     assert.equal(JSON.parse(list.stdout).success, true, list.stdout);
     const refused = await runClient('curl', ['-sS', ...resolveArg, `${base}/identity/oauth/token?${query}`], {});
     assert.equal(refused.code, 60, `curl's "peer certificate cannot be authenticated": ${refused.stderr}`);
+  });
+
+  await t.test('Java with a keytool trust store (java.net.http, the name from -Djdk.net.hosts.file)', async (tt) => {
+    if (spawnSync('java', ['-version']).status !== 0 || spawnSync('keytool', ['-help']).status !== 0) {
+      tt.skip('no java or keytool on this machine');
+      return;
+    }
+    const store = join(dir, 'tidemark.jks');
+    const imported = await runClient('keytool', ['-importcert', '-noprompt', '-alias', 'tidemark', '-file', caFile, '-keystore', store, '-storepass', 'changeit'], {});
+    assert.equal(imported.code, 0, imported.stderr + imported.stdout);
+    const hosts = join(dir, 'hosts');
+    writeFileSync(hosts, `127.0.0.1 ${HOST}\n`);
+    const java = (trust: string[]) => runClient('java', [`-Djdk.net.hosts.file=${hosts}`, ...trust, join(CLIENTS, 'TrustStoreCheck.java'), base, user.clientId, user.clientSecret], {});
+    const ok = await java([`-Djavax.net.ssl.trustStore=${store}`, '-Djavax.net.ssl.trustStorePassword=changeit']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^200 \{"requestId":"[^"]+","result":\[/);
+    const refused = await java([]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /TLS error: .*PKIX path building failed/);
   });
 
   await t.test('the same certificate on the HTTPS port for any name it covers; Host headers pick nothing', async () => {
