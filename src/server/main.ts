@@ -37,6 +37,10 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
   const clock = options.clock ?? (config.emulatorControls ? new OffsetClock() : systemClock);
   const emulator = config.emulatorControls ? new EmulatorState(clock) : undefined;
   const log = options.log ?? createLogger(config.logLevel);
+  // First, so a certificate that cannot be served stops the start before the store is opened.
+  const tlsNotes: string[] = [];
+  // Certificates are dated by the real clock: clients check them against theirs, not the emulator's.
+  const served = config.tls && config.role !== 'worker' ? await servedCertificate(config.tls, config.host, Date.now(), { notes: tlsNotes }) : undefined;
   const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', file: sqliteFile(config.dataDir) });
   const files = new FsFileStore(exportDir(config.dataDir));
   const scheduler = new Scheduler({
@@ -44,9 +48,6 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
     statusRetentionDays: config.statusRetentionDays, pollMs: options.pollMs, leaseMs: config.leaseSeconds * 1000,
     ...(emulator ? { faults: emulator.jobs } : {}),
   });
-  const tlsNotes: string[] = [];
-  // Certificates are dated by the real clock: clients check them against theirs, not the emulator's.
-  const served = config.tls && config.role !== 'worker' ? await servedCertificate(config.tls, config.host, Date.now(), { notes: tlsNotes }) : undefined;
   const both = served !== undefined && config.tls?.httpsPort !== undefined;
   const app = buildApp({ config, store, files, scheduler, clock, log, ...(emulator ? { emulator } : {}), ...(served && !both ? { https: served } : {}) });
   const https = both ? createHttpsTwin(app, served, log) : undefined;
@@ -67,6 +68,9 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
 
 async function listenAll(app: FastifyInstance, config: Config, https: ReturnType<typeof createHttpsTwin> | undefined): Promise<string[]> {
   const urls = [await app.listen({ host: config.host, port: config.port })];
-  if (https) urls.push(await listenHttps(https, config.host, config.tls!.httpsPort!));
+  if (https) {
+    urls.push(await listenHttps(https, config.host, config.tls!.httpsPort!));
+    app.log.info(`Server listening at ${urls[1]}`); // as Fastify logs its own listener
+  }
   return urls;
 }

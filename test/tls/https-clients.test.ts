@@ -222,6 +222,7 @@ test('serve --tls --https-port: unmodified clients complete a whole export on ht
   });
 
   assert.equal(serve.child.exitCode, null, 'the server is still running');
+  assert.equal((await serve.stop()).code, 0, 'SIGTERM closes both listeners and exits cleanly');
 });
 
 test('serve --tls keeps its CA across restarts, renews the certificate for new --tls-hosts, and serves --tls-cert/--tls-key', async (t) => {
