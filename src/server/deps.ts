@@ -4,6 +4,7 @@ import type { FileStore } from '../files/file-store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
+import type { ConsoleAccess } from './console/console-auth.js';
 import type { EmulatorState } from './emulator-state.js';
 
 /** Everything the HTTP app needs, built by main.ts (or by a test). */
@@ -16,4 +17,6 @@ export interface AppDeps {
   log: Logger;
   /** Present with --emulator-controls: the state the /tidemark/v1/emulator routes change. */
   emulator?: EmulatorState;
+  /** Present when an admin token is set: who may use the web console (/console/, docs/console.md). */
+  console?: ConsoleAccess;
 }

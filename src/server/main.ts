@@ -8,12 +8,15 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
+import { ConsoleAccess } from './console/console-auth.js';
 import { EmulatorState } from './emulator-state.js';
 
 export interface Tidemark {
   app: FastifyInstance;
   store: Store;
   scheduler: Scheduler;
+  /** The web console's access (sign-in codes, sessions); present when an admin token is set. */
+  console?: ConsoleAccess;
   /** Stops taking requests, lets in-flight ones finish, puts running jobs back in the queue. */
   close(): Promise<void>;
 }
@@ -37,12 +40,14 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
     statusRetentionDays: config.statusRetentionDays, pollMs: options.pollMs, leaseMs: config.leaseSeconds * 1000,
     ...(emulator ? { faults: emulator.jobs } : {}),
   });
-  const app = buildApp({ config, store, files, scheduler, clock, log, ...(emulator ? { emulator } : {}) });
+  // The console is on whenever there is an admin token to sign in with (docs/console.md).
+  const consoleAccess = config.adminToken !== undefined && config.role !== 'worker' ? new ConsoleAccess(config.adminToken) : undefined;
+  const app = buildApp({ config, store, files, scheduler, clock, log, ...(emulator ? { emulator } : {}), ...(consoleAccess ? { console: consoleAccess } : {}) });
   // An api-only process leaves exports to the worker processes that share its store.
   if (config.role !== 'api') await scheduler.start();
   let closing: Promise<void> | undefined;
   return {
-    app, store, scheduler,
+    app, store, scheduler, ...(consoleAccess ? { console: consoleAccess } : {}),
     close: () => (closing ??= (async () => {
       await app.close();
       await scheduler.stop();
