@@ -93,7 +93,7 @@ test('Marketo paths never accept the console session or the admin token', async 
   const h = await startConsole(t.name);
   t.after(() => h.close());
   const s = await signIn(h);
-  for (const headers of [{ Cookie: s.cookie }, { Authorization: `Bearer ${ADMIN_TOKEN}` }]) {
+  for (const headers of [{ Cookie: s.cookie }, { Authorization: `Bearer ${ADMIN_TOKEN}` }] as Record<string, string>[]) {
     const body = await h.json(`${BASE}.json`, { headers });
     assert.equal(body.errors[0].code, '601');
     const created = await h.json(`${BASE}/create.json`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json', 'X-Tidemark-CSRF': s.csrf }, body: '{}' });
