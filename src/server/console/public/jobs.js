@@ -39,16 +39,16 @@ function Filters({ status, user, type, users }) {
 function JobRow({ job }) {
   return html`<tr data-export-id=${job.exportId}>
     <td class="mono"><a href=${`#/jobs/${job.exportId}`} aria-label=${`Job ${job.exportId}`}>${job.exportId.slice(0, 8)}</a></td>
-    <td>${job.kind}</td>
-    <td>${job.ownerName ?? html`<span class="mono">${job.owner.slice(0, 8)}</span>`}</td>
     <td>${statusBadge(job.status)}</td>
-    <td>${job.format}</td>
-    <td class="wrap">${job.filter}</td>
+    <td>${job.ownerName ?? html`<span class="mono">${job.owner.slice(0, 8)}</span>`}</td>
+    <td>${job.kind}</td>
     <td class="num">${count(job.numberOfRecords)}</td>
     <td class="num">${bytes(job.fileSize)}</td>
     <td>${when(job.createdAt)}</td>
     <td>${when(job.finishedAt)}</td>
     <td class="wrap">${job.waiting ?? job.errorMsg ?? ''}</td>
+    <td>${job.format}</td>
+    <td class="wrap">${job.filter}</td>
   </tr>`;
 }
 
@@ -89,9 +89,9 @@ export function JobsView({ overview, params }) {
       <p class="muted" aria-live="polite">${page.total ? `${count(page.offset + 1)}–${count(last)} of ${count(page.total)} jobs` : 'No jobs match.'}</p>
       <div class="table-wrap"><table>
         <thead><tr>
-          <th scope="col">Export ID</th><th scope="col">Type</th><th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Format</th>
-          <th scope="col">Filter</th><th scope="col" class="num">Rows</th><th scope="col" class="num">Size</th><th scope="col">Created</th>
-          <th scope="col">Finished</th><th scope="col">Waiting / error</th>
+          <th scope="col">Export ID</th><th scope="col">Status</th><th scope="col">Owner</th><th scope="col">Type</th>
+          <th scope="col" class="num">Rows</th><th scope="col" class="num">Size</th><th scope="col">Created</th><th scope="col">Finished</th>
+          <th scope="col">Waiting / error</th><th scope="col">Format</th><th scope="col">Filter</th>
         </tr></thead>
         <tbody>${page.jobs.map((job) => html`<${JobRow} key=${job.exportId} job=${job} />`)}</tbody>
       </table></div>

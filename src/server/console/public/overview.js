@@ -38,9 +38,8 @@ function CallsCard({ calls }) {
     </dl>
     ${calls.perUser.length ? html`<div class="table-wrap"><table>
       <caption>Calls today per API user</caption>
-      <thead><tr><th scope="col">User</th><th scope="col" class="num">Calls</th><th scope="col" class="num">Of daily</th></tr></thead>
-      <tbody>${calls.perUser.map((u) => html`<tr><td>${u.name}</td><td class="num">${count(u.count)}</td>
-        <td class="num">${calls.dailyLimit ? `${((u.count / calls.dailyLimit) * 100).toFixed(2)} %` : '—'}</td></tr>`)}</tbody>
+      <thead><tr><th scope="col">User</th><th scope="col" class="num">Calls</th></tr></thead>
+      <tbody>${calls.perUser.map((u) => html`<tr><td>${u.name}</td><td class="num">${count(u.count)}</td></tr>`)}</tbody>
     </table></div>` : html`<p class="muted">No API calls yet today.</p>`}
   </section>`;
 }
