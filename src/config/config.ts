@@ -51,7 +51,7 @@ export const SERVE_FLAGS = [
   ['port', '3000', 'port to listen on; 0 picks a free port'],
   ['data-dir', './tidemark-data', 'embedded store and export files'],
   ['database-url', undefined, 'postgres://...: use PostgreSQL instead of the embedded store (read as DATABASE_URL too)'],
-  ['demo', undefined, 'on first start with an empty store, generate demo data and a demo API user'],
+  ['demo', undefined, 'on first start with an empty store, generate demo data and a demo API user; print a one-time console sign-in link'],
   ['max-processing', '2', 'jobs Processing at once'],
   ['max-queued', '10', 'jobs Queued + Processing at once'],
   ['daily-quota-mb', '500', 'daily export quota in MB (0 = unlimited)'],
@@ -64,7 +64,7 @@ export const SERVE_FLAGS = [
   ['strict', undefined, "reject datetimes with milliseconds, as Marketo's docs say"],
   ['log-level', 'info', 'fatal, error, warn, info, debug, trace or silent'],
   ['emulator-controls', undefined, 'serve the emulator controls under /tidemark/v1 (clock travel, faults, reset); needs --admin-token'],
-  ['admin-token', undefined, 'the bearer token the emulator controls require, at least 16 characters (prefer the variable: argv is visible to ps)'],
+  ['admin-token', undefined, 'the bearer token the emulator controls require, at least 16 characters; also turns on the web console at /console/ (prefer the variable: argv is visible to ps)'],
 ] as const;
 
 /** Flags that take a value but have no default. */
