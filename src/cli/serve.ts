@@ -28,7 +28,7 @@ export function registerServe(program: Command): void {
     }
     // The demo's console needs an admin token to sign in with; without one given, this process
     // makes its own (never printed: the one-time link below signs the person in).
-    if (config.demo && config.adminToken === undefined) config = { ...config, adminToken: randomBytes(24).toString('base64url') };
+    if (config.demo) config = { ...config, adminToken: config.adminToken ?? randomBytes(24).toString('base64url') };
     // Loaded here, not at start-up: the server's modules take 0.15 s, which every other command
     // (extract above all) would pay for nothing.
     const { createTidemark } = await import('../server/main.js');

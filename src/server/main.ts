@@ -41,7 +41,7 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
     ...(emulator ? { faults: emulator.jobs } : {}),
   });
   // The console is on whenever there is an admin token to sign in with (docs/console.md).
-  const consoleAccess = config.adminToken !== undefined && config.role !== 'worker' ? new ConsoleAccess(config.adminToken) : undefined;
+  const consoleAccess = config.adminToken && config.role !== 'worker' ? new ConsoleAccess(config.adminToken) : undefined;
   const app = buildApp({ config, store, files, scheduler, clock, log, ...(emulator ? { emulator } : {}), ...(consoleAccess ? { console: consoleAccess } : {}) });
   // An api-only process leaves exports to the worker processes that share its store.
   if (config.role !== 'api') await scheduler.start();

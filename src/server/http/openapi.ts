@@ -97,8 +97,9 @@ export function openApiDocument(routes: readonly RouteInfo[], version: string): 
     const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const open = r.access === undefined || r.access === 'public' || r.access === 'identity';
     const plain = r.access === 'public' || r.access === 'identity' || r.access === 'console-page' || path.endsWith('/file.json') || path.endsWith('/file');
-    const scheme = r.access === 'admin' ? [{ adminToken: [] }] : r.access === 'console' ? [{ consoleSession: [] }, { adminToken: [] }]
-      : r.access === 'console-page' ? [{ consoleSession: [] }] : [{ accessToken: [] }];
+    // The console's scheme says that its endpoints take the admin token as a bearer too.
+    const scheme = r.access === 'admin' ? [{ adminToken: [] }] : r.access === 'console' || r.access === 'console-page' ? [{ consoleSession: [] }]
+      : [{ accessToken: [] }];
     const permission = typeof r.access === 'string' && !open && !['admin', 'console', 'console-page'].includes(r.access);
     (paths[path] ??= {})[r.method.toLowerCase()] = {
       summary: SUMMARIES[`${r.method} ${path}`] ?? r.summary ?? '',
@@ -122,7 +123,7 @@ export function openApiDocument(routes: readonly RouteInfo[], version: string): 
       securitySchemes: {
         accessToken: { type: 'http', scheme: 'bearer', description: 'A token from /identity/oauth/token; the access_token query parameter works too' },
         adminToken: { type: 'http', scheme: 'bearer', description: 'The --admin-token of serve --emulator-controls' },
-        consoleSession: { type: 'apiKey', in: 'cookie', name: 'tidemark_console', description: 'The console session (docs/console.md); changes also need the X-Tidemark-CSRF header. Over HTTPS the cookie is __Host-tidemark_console' },
+        consoleSession: { type: 'apiKey', in: 'cookie', name: 'tidemark_console', description: 'The console session (docs/console.md); changes also need the X-Tidemark-CSRF header. Over HTTPS the cookie is __Host-tidemark_console. The JSON endpoints also take Authorization: Bearer <admin token> instead' },
       },
     },
   };
