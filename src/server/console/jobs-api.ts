@@ -35,30 +35,49 @@ function integer(q: Query, key: string, fallback: number, min: number, max: numb
   return Number(raw);
 }
 
+/** The reads every job endpoint shares. */
+function jobReads(deps: AppDeps) {
+  const { store, clock, config, files } = deps;
+  return {
+    async queueState(): Promise<QueueState> {
+      const [queuedIds, counts] = await Promise.all([store.queuedJobIds(), store.countJobsByStatus()]);
+      return { queuedIds, processing: counts.Processing, maxProcessing: config.maxProcessing };
+    },
+    async userNames(): Promise<Map<string, string>> {
+      return new Map((await store.listUsers()).map((u) => [u.clientId, u.name]));
+    },
+    async jobOf(exportId: string): Promise<JobRecord> {
+      const job = exportId.length <= 100 ? await store.getJob(exportId) : undefined;
+      if (!job) throw new JobNotFound(exportId);
+      return job;
+    },
+    /** The size of the job's file if it can be served now (the rules of file.json); undefined otherwise. */
+    liveFileSize(job: JobRecord): number | undefined {
+      const size = files.size(job.exportId);
+      if (job.status !== 'Completed' || size === undefined || size !== job.fileSize || fileExpired(job.finishedAt, clock.now(), config)) return undefined;
+      return size;
+    },
+  };
+}
+
+/** The whole file, as an attachment; the same bytes as file.json gives the job's owner. */
+function fileDownload(deps: AppDeps, reads: ReturnType<typeof jobReads>) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const { exportId } = req.params as IdParams['Params'];
+    const job = exportId.length <= 100 ? await deps.store.getJob(exportId) : undefined;
+    const size = job && reads.liveFileSize(job);
+    if (!job || size === undefined) return reply.code(404).type('text/plain; charset=utf-8').send(PLAIN_TEXT.fileNotFound(exportId));
+    reply.header('Content-Disposition', `attachment; filename="${job.exportId}.${EXTENSIONS[job.format]}"`)
+      .header('Content-Length', size).header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff')
+      .type('application/octet-stream');
+    return sendRange(reply, (buf, position, length) => deps.files.readAt(job.exportId, buf, position, length), 0, size - 1);
+  };
+}
+
 export function registerConsoleJobs(app: FastifyInstance, deps: AppDeps): void {
   const { store, clock, config, files, scheduler } = deps;
-
-  async function queueState(): Promise<QueueState> {
-    const [queuedIds, counts] = await Promise.all([store.queuedJobIds(), store.countJobsByStatus()]);
-    return { queuedIds, processing: counts.Processing, maxProcessing: config.maxProcessing };
-  }
-
-  async function userNames(): Promise<Map<string, string>> {
-    return new Map((await store.listUsers()).map((u) => [u.clientId, u.name]));
-  }
-
-  async function jobOf(exportId: string): Promise<JobRecord> {
-    const job = exportId.length <= 100 ? await store.getJob(exportId) : undefined;
-    if (!job) throw new JobNotFound(exportId);
-    return job;
-  }
-
-  /** The size of the job's file if it can be served now (the rules of file.json); undefined otherwise. */
-  function liveFileSize(job: JobRecord): number | undefined {
-    const size = files.size(job.exportId);
-    if (job.status !== 'Completed' || size === undefined || size !== job.fileSize || fileExpired(job.finishedAt, clock.now(), config)) return undefined;
-    return size;
-  }
+  const reads = jobReads(deps);
+  const { queueState, userNames, jobOf, liveFileSize } = reads;
 
   app.get(`${CONSOLE_BASE}/jobs`, consoleRoute("Console: every API user's jobs, newest first (status, user, type, offset, limit)"), json(async (req) => {
     const q = (req.query ?? {}) as Query;
@@ -101,19 +120,7 @@ export function registerConsoleJobs(app: FastifyInstance, deps: AppDeps): void {
     return { result: [{ ...previewRows(text, DELIMITERS[job.format], rows, read === size), format: job.format }] };
   }));
 
-  /** The whole file, as an attachment; the same bytes as file.json gives the job's owner. */
-  const download = async (req: FastifyRequest, reply: FastifyReply) => {
-    const { exportId } = req.params as IdParams['Params'];
-    const job = exportId.length <= 100 ? await store.getJob(exportId) : undefined;
-    const size = job && liveFileSize(job);
-    if (!job || size === undefined) return reply.code(404).type('text/plain; charset=utf-8').send(PLAIN_TEXT.fileNotFound(exportId));
-    reply.header('Content-Disposition', `attachment; filename="${job.exportId}.${EXTENSIONS[job.format]}"`)
-      .header('Content-Length', size).header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff')
-      .type('application/octet-stream');
-    if (size === 0) return reply.send('');
-    return sendRange(reply, (buf, position, length) => files.readAt(job.exportId, buf, position, length), 0, size - 1);
-  };
-  app.get(`${CONSOLE_BASE}/jobs/:exportId/file`, { ...consoleRoute("Console: download a Completed job's file"), exposeHeadRoute: false }, download);
+  app.get(`${CONSOLE_BASE}/jobs/:exportId/file`, { ...consoleRoute("Console: download a Completed job's file"), exposeHeadRoute: false }, fileDownload(deps, reads));
 
   app.post<IdParams>(`${CONSOLE_BASE}/jobs/:exportId/cancel`, consoleRoute('Console: cancel a Created, Queued or Processing job'), json(async (req) => {
     const { exportId } = req.params as IdParams['Params'];

@@ -28,7 +28,10 @@ export class SqliteConsoleQueries {
   listAllJobs(q: AllJobsQuery): JobPage {
     const { where, params } = jobFilter(q);
     const total = this.db.prepare(`SELECT count(*) FROM jobs${where}`).pluck().get(...params) as number;
-    const rows = this.db.prepare(`SELECT * FROM jobs${where} ORDER BY created_at DESC, export_id LIMIT ? OFFSET ?`)
+    // Sorting the narrow (created_at, export_id) pairs first, then reading the page's whole rows,
+    // is several times faster than sorting whole rows (each carries its request JSON).
+    const rows = this.db.prepare(`SELECT jobs.* FROM (SELECT export_id FROM jobs${where} ORDER BY created_at DESC, export_id
+      LIMIT ? OFFSET ?) AS page JOIN jobs USING (export_id) ORDER BY jobs.created_at DESC, jobs.export_id`)
       .all(...params, q.limit, q.offset) as Row[];
     return { jobs: rows.map(toJob), total };
   }
