@@ -1,7 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { ConfigError, envName, loadServeConfig, SERVE_FLAGS, takesValue } from '../config/config.js';
 import { ensureDemoUser, todayUtc, writeDemoActivities, writeDemoCatalog, DEMO_DEFAULTS } from '../demo/seed.js';
 import { fail } from './store-options.js';
+
+/**
+ * The console's address on a line of its own (interfaces.md). With --demo it carries a one-time
+ * sign-in code in the fragment, which browsers never send to a server, so no log or Referer holds it.
+ */
+function consoleLine(url: string, code: string | undefined): string {
+  return code ? `Console (one-time sign-in link): ${url}/console/sign-in#code=${code}` : `Console (sign in with the admin token): ${url}/console/`;
+}
 
 export function registerServe(program: Command): void {
   const cmd = program.command('serve').description('start the HTTP API and the export workers');
@@ -17,6 +26,9 @@ export function registerServe(program: Command): void {
       if (err instanceof ConfigError) fail(err.message, 2);
       throw err;
     }
+    // The demo's console needs an admin token to sign in with; without one given, this process
+    // makes its own (never printed: the one-time link below signs the person in).
+    if (config.demo) config = { ...config, adminToken: config.adminToken ?? randomBytes(24).toString('base64url') };
     // Loaded here, not at start-up: the server's modules take 0.15 s, which every other command
     // (extract above all) would pay for nothing.
     const { createTidemark } = await import('../server/main.js');
@@ -41,8 +53,10 @@ export function registerServe(program: Command): void {
       if (tidemark.caFile) process.stderr.write(`HTTPS certificate signed by the local CA ${tidemark.caFile} (\`tidemark ca\` prints this path).\n`);
       // One `listening on` line per port (HTTP first when both are served): scripts wait for it.
       const suffix = config.role === 'api' ? ' (role api: exports run in worker processes)' : '';
-      const lines = (await tidemark.listen()).map((address) => `Tidemark listening on ${address.replace('[::1]', 'localhost')}${suffix}\n`);
-      process.stdout.write(`${lines.join('')}${demoNote}`);
+      const urls = (await tidemark.listen()).map((address) => address.replace('[::1]', 'localhost'));
+      process.stdout.write(`${urls.map((url) => `Tidemark listening on ${url}${suffix}\n`).join('')}${demoNote}`);
+      // The console link names the last address: HTTPS when both are served.
+      if (tidemark.console) process.stdout.write(`${consoleLine(urls.at(-1)!, config.demo ? tidemark.console.issueSignInCode() : undefined)}\n`);
     }
 
     const shutdown = (signal: string) => {

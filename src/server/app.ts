@@ -5,7 +5,11 @@
  *   2. request id       `<hex>#<epoch ms hex>`, on every answer and log line
  *   3. URI length       over 8 KB -> HTTP 414
  *   4. token            Bearer header or access_token query -> API user (601, 602, 603 disabled);
- *                       on the emulator controls, the admin token instead (HTTP 401), no limits
+ *                       on the emulator controls, the admin token instead (HTTP 401), no limits;
+ *                       on the console's JSON (/tidemark/v1/console/...), the admin token or the
+ *                       console session cookie (HTTP 401; an API user's token never passes), and
+ *                       for a change also the CSRF header from the same origin (HTTP 403), no
+ *                       limits; on the console page (/console/), the session or a 303 to sign-in
  *   5. permission       the route's access level against the user's role (603)
  *   6. limits           in flight (615), rate (606), daily calls (607); identity calls exempt;
  *                       the emulator's forced 606/615 answers come first
@@ -15,7 +19,9 @@
  *   9. errors           error-renderer.ts maps every error to Marketo's envelope, 611 if unexpected
  *  10. response         the in-flight slot is given back; /metrics counts the answer (route, code)
  *
- * Operators' endpoints (/metrics, /tidemark/v1/health, /tidemark/v1/openapi.json) are public.
+ * Operators' endpoints (/metrics, /tidemark/v1/health, /tidemark/v1/openapi.json) are public, and
+ * so are the console's sign-in page and its static files (they hold no data). Marketo's paths never
+ * read the console's cookie: only a Bearer header or the query's token.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { PLAIN_TEXT } from '../errors/catalog.js';
@@ -29,6 +35,7 @@ import { registerIdentity } from './api/identity.js';
 import { registerStats } from './api/stats.js';
 import { registerEmulator } from './api/emulator.js';
 import { registerOperability } from './api/operability.js';
+import { registerConsole } from './console/register-console.js';
 import type { AppDeps } from './deps.js';
 import { withForcedRefusals } from './emulator-state.js';
 import { checkAdminToken } from './http/admin-auth.js';
@@ -87,6 +94,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const access = req.routeOptions.config.access;
     if (!access || access === 'identity' || access === 'public') return;
     if (access === 'admin') return checkAdminToken(config.adminToken, req.headers.authorization); // 4 (emulator)
+    if (access === 'console') { // 4 (console JSON)
+      const caller = deps.console!.callerOf(req);
+      if (caller.kind === 'session') req.ctx.consoleSession = caller.session;
+      return;
+    }
+    if (access === 'console-page') { // 4 (console page)
+      if (!deps.console!.sessionOf(req)) return reply.header('Cache-Control', 'no-store').redirect('/console/sign-in', 303);
+      return;
+    }
     const user = await authenticate(tokenFrom(req.headers.authorization, req.query)); // 4
     authorize(user, access); // 5
     req.ctx.user = user;
@@ -120,6 +136,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerAssets(app, store);
   registerStats(app, limits, clock);
   if (deps.emulator) registerEmulator(app, deps, deps.emulator);
+  if (deps.console) registerConsole(app, deps, deps.console, limits);
   registerOperability(app, deps, metrics, routes);
 
   app.setNotFoundHandler((req, reply) => {

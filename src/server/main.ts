@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
+import { ConsoleAccess } from './console/console-auth.js';
 import { EmulatorState } from './emulator-state.js';
 import { closeHttps, createHttpsTwin, listenHttps, logHandshakeFailures, servedCertificate } from './tls/https.js';
 
@@ -21,6 +22,8 @@ export interface Tidemark {
   caFile?: string;
   /** What setting up TLS did that the user should hear of (a CA made, a certificate renewed). */
   tlsNotes: string[];
+  /** The web console's access (sign-in codes, sessions); present when an admin token is set. */
+  console?: ConsoleAccess;
   /** Stops taking requests, lets in-flight ones finish, puts running jobs back in the queue. */
   close(): Promise<void>;
 }
@@ -48,8 +51,13 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
     statusRetentionDays: config.statusRetentionDays, pollMs: options.pollMs, leaseMs: config.leaseSeconds * 1000,
     ...(emulator ? { faults: emulator.jobs } : {}),
   });
+  // The console is on whenever there is an admin token to sign in with (docs/console.md).
+  const consoleAccess = config.adminToken && config.role !== 'worker' ? new ConsoleAccess(config.adminToken) : undefined;
   const both = served !== undefined && config.tls?.httpsPort !== undefined;
-  const app = buildApp({ config, store, files, scheduler, clock, log, ...(emulator ? { emulator } : {}), ...(served && !both ? { https: served } : {}) });
+  const app = buildApp({
+    config, store, files, scheduler, clock, log, ...(emulator ? { emulator } : {}),
+    ...(served && !both ? { https: served } : {}), ...(consoleAccess ? { console: consoleAccess } : {}),
+  });
   const https = both ? createHttpsTwin(app, served, log) : undefined;
   if (served && !both) logHandshakeFailures(app.server, log);
   // An api-only process leaves exports to the worker processes that share its store.
@@ -57,6 +65,7 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
   let closing: Promise<void> | undefined;
   return {
     app, store, scheduler, tlsNotes, ...(served?.caFile ? { caFile: served.caFile } : {}),
+    ...(consoleAccess ? { console: consoleAccess } : {}),
     listen: () => listenAll(app, config, https),
     close: () => (closing ??= (async () => {
       await Promise.all([app.close(), https ? closeHttps(https) : undefined]);

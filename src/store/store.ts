@@ -53,6 +53,11 @@ export interface CallCounter {
   release(ticket: string): Promise<void>;
   /** Calls per user since `dayStart`. @example await counter.usage(dayStart) */
   usage(dayStart: number): Promise<{ userId: string; count: number }[]>;
+  /**
+   * Calls in flight now and calls admitted after `windowStart` (the rate window), for the console.
+   * @example const { inFlight, inWindow } = await counter.load(now - 20_000)
+   */
+  load(windowStart: number): Promise<{ inFlight: number; inWindow: number }>;
 }
 
 /** How a backend differs; callers read these flags instead of asking which backend it is. */
@@ -116,6 +121,30 @@ export interface ListJobsQuery {
   statuses?: JobStatus[];
   offset: number;
   limit: number;
+}
+
+// --- the console's queries (docs/console.md) ---
+
+/** Every owner's jobs, for the console: filters are optional, paging is by offset. */
+export interface AllJobsQuery {
+  statuses?: JobStatus[];
+  /** clientIds. */
+  owners?: string[];
+  offset: number;
+  limit: number;
+}
+
+/** One page of jobs, newest first, and how many jobs match the filters in all. */
+export interface JobPage {
+  jobs: JobRecord[];
+  total: number;
+}
+
+/** Activities of one type on one UTC day (`day` is the day's start, epoch ms). */
+export interface ActivityDayCount {
+  day: number;
+  activityTypeId: number;
+  count: number;
 }
 
 /** A claim on a Processing job: who holds it, and until when (wall-clock epoch ms). */
@@ -286,6 +315,19 @@ export interface Store {
    * @example const gone = await store.resetData({ activities: false })
    */
   resetData(options: { activities: boolean }): Promise<ResetCounts>;
+
+  // --- the console (docs/console.md); kept together so other work on the Store merges cleanly ---
+  /**
+   * Jobs of every owner, newest first (createdAt, then exportId), with the number that match.
+   * @example const { jobs, total } = await store.listAllJobs({ statuses: ['Queued'], offset: 0, limit: 50 })
+   */
+  listAllJobs(query: AllJobsQuery): Promise<JobPage>;
+  /** Queued jobs in the order the scheduler claims them (queuedAt first). @example (await store.queuedJobIds()).indexOf(id) + 1 */
+  queuedJobIds(): Promise<string[]>;
+  /** Activities per UTC day and type over everything stored, by day then type. @example await store.activityCountsByDay() */
+  activityCountsByDay(): Promise<ActivityDayCount[]>;
+  /** Sets a user's role; false when there is no such user. @example await store.setUserRole(clientId, 'read-write-activity') */
+  setUserRole(clientId: string, role: Role): Promise<boolean>;
 
   /** @example await store.close() */
   close(): Promise<void>;

@@ -12,6 +12,7 @@ import type { AppDeps } from '../deps.js';
 import type { EmulatorState } from '../emulator-state.js';
 import { json } from '../http/envelope.js';
 import { parseJsonBody } from '../http/json-body.js';
+import { SUMMARIES } from '../http/openapi.js';
 
 export const EMULATOR_BASE = '/tidemark/v1/emulator';
 const MAX_COUNT = 1_000_000;
@@ -47,14 +48,27 @@ function count(body: Record<string, unknown>, key: string): number | undefined {
   return v;
 }
 
-export function registerEmulator(app: FastifyInstance, deps: AppDeps, emulator: EmulatorState): void {
+/** Where the controls are mounted and who may call them: the admin token, or the console's session. */
+export interface EmulatorMount {
+  base: string;
+  access: 'admin' | 'console';
+}
+
+export function registerEmulator(app: FastifyInstance, deps: AppDeps, emulator: EmulatorState,
+  mount: EmulatorMount = { base: EMULATOR_BASE, access: 'admin' }): void {
   const { store, scheduler, files, clock, log } = deps;
-  const admin = { config: { access: 'admin' as const } };
+  const route = (method: string, sub: string) => ({
+    config: {
+      access: mount.access,
+      // Under the console the summary is the control's own, said once in SUMMARIES.
+      ...(mount.base === EMULATOR_BASE ? {} : { summary: `Console: ${SUMMARIES[`${method} ${EMULATOR_BASE}${sub}`]}` }),
+    },
+  });
 
-  app.get(EMULATOR_BASE, admin, json(async () => ({ result: [emulator.snapshot()] })));
+  app.get(mount.base, route('GET', ''), json(async () => ({ result: [emulator.snapshot()] })));
 
-  app.get(`${EMULATOR_BASE}/clock`, admin, json(async () => ({ result: [clockView()] })));
-  app.post(`${EMULATOR_BASE}/clock`, admin, json(async (req) => {
+  app.get(`${mount.base}/clock`, route('GET', '/clock'), json(async () => ({ result: [clockView()] })));
+  app.post(`${mount.base}/clock`, route('POST', '/clock'), json(async (req) => {
     const ms = duration(bodyOf(req), 'advance', MAX_ADVANCE_MS);
     if (ms === undefined) throw InvalidRequest.missing('advance');
     if (!emulator.advance(ms)) throw InvalidRequest.rule('advance', "this server's clock cannot travel");
@@ -64,7 +78,7 @@ export function registerEmulator(app: FastifyInstance, deps: AppDeps, emulator: 
     return { result: [{ ...clockView(), advancedMs: ms }] };
   }));
 
-  app.post(`${EMULATOR_BASE}/faults/jobs`, admin, json(async (req) => {
+  app.post(`${mount.base}/faults/jobs`, route('POST', '/faults/jobs'), json(async (req) => {
     const body = bodyOf(req);
     const fail = count(body, 'fail');
     const delay = duration(body, 'delay', MAX_DELAY_MS);
@@ -81,7 +95,7 @@ export function registerEmulator(app: FastifyInstance, deps: AppDeps, emulator: 
     return { result: [emulator.snapshot()] };
   }));
 
-  app.post(`${EMULATOR_BASE}/faults/calls`, admin, json(async (req) => {
+  app.post(`${mount.base}/faults/calls`, route('POST', '/faults/calls'), json(async (req) => {
     const body = bodyOf(req);
     if (body.code === undefined) throw InvalidRequest.missing('code');
     const code = String(body.code);
@@ -92,18 +106,18 @@ export function registerEmulator(app: FastifyInstance, deps: AppDeps, emulator: 
     return { result: [emulator.snapshot()] };
   }));
 
-  app.post(`${EMULATOR_BASE}/faults/clear`, admin, json(async () => {
+  app.post(`${mount.base}/faults/clear`, route('POST', '/faults/clear'), json(async () => {
     emulator.clear();
     return { result: [emulator.snapshot()] };
   }));
 
-  app.post(`${EMULATOR_BASE}/quota/exhaust`, admin, json(async () => {
+  app.post(`${mount.base}/quota/exhaust`, route('POST', '/quota/exhaust'), json(async () => {
     const until = emulator.exhaustQuota();
     log.info({ until: new Date(until).toISOString() }, 'emulator: daily export quota exhausted');
     return { result: [emulator.snapshot()] };
   }));
 
-  app.post(`${EMULATOR_BASE}/reset`, admin, json(async (req) => {
+  app.post(`${mount.base}/reset`, route('POST', '/reset'), json(async (req) => {
     const body = bodyOf(req);
     if (body.activities !== undefined && typeof body.activities !== 'boolean') throw InvalidRequest.rule('activities', 'must be true or false');
     // Rows first, so no new job can start; then the running exports; then the files they left.

@@ -10,16 +10,20 @@ export interface RequestContext {
   ticket?: string;
   /** The Marketo code (or OAuth error) the answer carries, set by the error renderer; for /metrics. */
   errorCode?: string;
+  /** A console call made with the session cookie (not the admin token): its nonce and issue time. */
+  consoleSession?: { nonce: string; issuedAt: number };
 }
 
 import type { Access as PermissionAccess } from '../../domain/permissions.js';
 
 /**
  * Who may call a route: `identity` (the token endpoint: no token, no limits), `public` (no token),
- * `admin` (the emulator controls: the admin token, no limits), or the permission it needs
+ * `admin` (the emulator controls: the admin token, no limits), `console` (the console's JSON: its
+ * session cookie with CSRF on changes, or the admin token; no limits), `console-page` (the console's
+ * page: the session, else a redirect to sign-in), or the permission it needs
  * (`activity-read` = Read-Only or Read-Write Activity, ...).
  */
-export type Access = 'identity' | 'public' | 'admin' | PermissionAccess;
+export type Access = 'identity' | 'public' | 'admin' | 'console' | 'console-page' | PermissionAccess;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,5 +31,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /** The route's line in the OpenAPI document, where SUMMARIES (openapi.ts) has none. */
+    summary?: string;
   }
 }

@@ -62,6 +62,14 @@ export class CallLimits {
     this.inFlight = Math.max(0, this.inFlight - 1);
   }
 
+  /** Calls in flight now, and calls in the rate window (undefined when the rate limit is off); for the console. */
+  load(): { inFlight: number; inWindow?: number } {
+    const { rateLimit } = this.settings;
+    if (!rateLimit) return { inFlight: this.inFlight };
+    const windowStart = this.clock.now() - rateLimit.seconds * 1000;
+    return { inFlight: this.inFlight, inWindow: this.calls.filter((t) => t > windowStart).length };
+  }
+
   /** Calls counted today (since 00:00 America/Chicago), in total and per API user. */
   usage(): { dayStart: number; total: number; users: { userId: string; count: number }[] } {
     const users = [...this.byUser].map(([userId, count]) => ({ userId, count }));
@@ -75,6 +83,8 @@ export interface CallGate {
   admit(userName: string): Promise<string | undefined>;
   release(ticket: string | undefined): void;
   usage(): Promise<{ dayStart: number; total: number; users: { userId: string; count: number }[] }>;
+  /** Calls in flight and in the rate window now (the console shows them against the limits). */
+  load(): Promise<{ inFlight: number; inWindow?: number }>;
 }
 
 /**
@@ -91,6 +101,7 @@ export function createCallGate(settings: LimitSettings, clock: Clock, counter?: 
       },
       release: () => local.release(),
       usage: async () => local.usage(),
+      load: async () => local.load(),
     };
   }
   const shared: CallLimitSettings = {
@@ -109,6 +120,11 @@ export function createCallGate(settings: LimitSettings, clock: Clock, counter?: 
     },
     release(ticket) {
       if (ticket) counter.release(ticket).catch((err) => onError?.(err));
+    },
+    async load() {
+      const windowMs = (settings.rateLimit?.seconds ?? 0) * 1000;
+      const { inFlight, inWindow } = await counter.load(clock.now() - windowMs);
+      return settings.rateLimit ? { inFlight, inWindow } : { inFlight };
     },
     async usage() {
       const dayStart = chicagoDayStart(clock.now());

@@ -12,6 +12,8 @@ export interface RouteInfo {
   url: string;
   access: Access | undefined;
   bodyLimit?: number;
+  /** From the route's config, for routes that describe themselves (the console's). */
+  summary?: string;
 }
 
 /** Records every route as it is registered; call before registering routes. */
@@ -23,7 +25,10 @@ export function trackRoutes(app: FastifyInstance): RouteInfo[] {
     for (const method of [r.method].flat()) {
       if (method === 'GET' && r.exposeHeadRoute !== false) autoHead.add(r.url);
       if (method === 'HEAD' && autoHead.has(r.url)) continue;
-      routes.push({ method, url: r.url ?? r.path, access: r.config?.access, ...(r.bodyLimit ? { bodyLimit: r.bodyLimit } : {}) });
+      routes.push({
+        method, url: r.url ?? r.path, access: r.config?.access, ...(r.bodyLimit ? { bodyLimit: r.bodyLimit } : {}),
+        ...(r.config?.summary ? { summary: r.config.summary } : {}),
+      });
     }
   });
   return routes;
@@ -91,16 +96,21 @@ export function openApiDocument(routes: readonly RouteInfo[], version: string): 
     const path = openApiPath(r.url);
     const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const open = r.access === undefined || r.access === 'public' || r.access === 'identity';
-    const plain = r.access === 'public' || r.access === 'identity' || path.endsWith('/file.json');
+    const plain = r.access === 'public' || r.access === 'identity' || r.access === 'console-page' || path.endsWith('/file.json') || path.endsWith('/file');
+    // The console's scheme says that its endpoints take the admin token as a bearer too.
+    const scheme = r.access === 'admin' ? [{ adminToken: [] }] : r.access === 'console' || r.access === 'console-page' ? [{ consoleSession: [] }]
+      : [{ accessToken: [] }];
+    const permission = typeof r.access === 'string' && !open && !['admin', 'console', 'console-page'].includes(r.access);
     (paths[path] ??= {})[r.method.toLowerCase()] = {
-      summary: SUMMARIES[`${r.method} ${path}`] ?? '',
+      summary: SUMMARIES[`${r.method} ${path}`] ?? r.summary ?? '',
       ...(params.length ? { parameters: params } : {}),
-      security: open ? [] : [{ [r.access === 'admin' ? 'adminToken' : 'accessToken']: [] }],
+      security: open ? [] : scheme,
       ...(r.method === 'POST' && r.bodyLimit ? { 'x-body-limit-bytes': r.bodyLimit } : {}),
-      ...(typeof r.access === 'string' && !open && r.access !== 'admin' ? { 'x-permission': r.access } : {}),
+      ...(permission ? { 'x-permission': r.access } : {}),
       responses: {
         200: { description: plain ? 'See the summary' : 'Envelope', ...(plain ? {} : { content: { 'application/json': { schema: { $ref: '#/components/schemas/Envelope' } } } }) },
         ...(r.access === 'admin' ? { 401: { description: 'Admin token missing or invalid' } } : {}),
+        ...(r.access === 'console' ? { 401: { description: 'No console session and no admin token' }, 403: { description: 'A change without the CSRF token, or from another site' } } : {}),
       },
     };
   }
@@ -113,6 +123,7 @@ export function openApiDocument(routes: readonly RouteInfo[], version: string): 
       securitySchemes: {
         accessToken: { type: 'http', scheme: 'bearer', description: 'A token from /identity/oauth/token; the access_token query parameter works too' },
         adminToken: { type: 'http', scheme: 'bearer', description: 'The --admin-token of serve --emulator-controls' },
+        consoleSession: { type: 'apiKey', in: 'cookie', name: 'tidemark_console', description: 'The console session (docs/console.md); changes also need the X-Tidemark-CSRF header. Over HTTPS the cookie is __Host-tidemark_console. The JSON endpoints also take Authorization: Bearer <admin token> instead' },
       },
     },
   };

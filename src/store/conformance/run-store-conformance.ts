@@ -9,6 +9,7 @@
 import { describe, test } from 'node:test';
 import type { Store } from '../store.js';
 import { assetCases } from './asset-cases.js';
+import { consoleCases } from './console-cases.js';
 import { customActivityCases } from './custom-activity-cases.js';
 import { exportLineCases } from './export-line-cases.js';
 import { jobCases } from './job-cases.js';
@@ -32,6 +33,7 @@ export const CONFORMANCE_GROUPS: Readonly<Record<string, Record<string, StoreCas
   'leads and custom activities': customActivityCases,
   jobs: jobCases,
   'export lines equal the oracle': exportLineCases,
+  'console queries': consoleCases,
 };
 
 export function runStoreConformance({ name, create, skip = {}, skipAll }: StoreConformanceOptions): void {

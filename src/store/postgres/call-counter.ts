@@ -49,6 +49,12 @@ export class PostgresCallCounter implements CallCounter {
     await this.q('DELETE FROM calls_in_flight WHERE ticket = $1', [ticket]);
   }
 
+  async load(windowStart: number): Promise<{ inFlight: number; inWindow: number }> {
+    const [r] = await this.q(`SELECT (SELECT count(*)::int FROM calls_in_flight WHERE since > $1) AS in_flight,
+      (SELECT count(*)::int FROM api_calls WHERE at > $2) AS in_window`, [Date.now() - STALE_IN_FLIGHT_MS, windowStart]);
+    return { inFlight: r!.in_flight as number, inWindow: r!.in_window as number };
+  }
+
   async usage(dayStart: number): Promise<{ userId: string; count: number }[]> {
     return (await this.q('SELECT user_name, count(*)::int AS n FROM api_calls WHERE at >= $1 GROUP BY user_name ORDER BY user_name', [dayStart]))
       .map((r) => ({ userId: r.user_name as string, count: r.n as number }));

@@ -11,10 +11,11 @@ import type { ExportRequest } from '../../domain/export-request.js';
 import { formatRow } from '../../domain/file-format.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, PlannedSlice, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobPage, Role, ExportKey, ExportSlice, ImportResult, JobPatch, PlannedSlice, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { PostgresCallCounter } from './call-counter.js';
+import { PostgresConsoleQueries } from './console-queries.js';
 import { MIGRATIONS } from './schema.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
 import { copyTextLine, exportCopy, exportCount, exportKeyAt, exportRowsPage, IMPORT_LOCK, JOB_LIMIT_LOCK, SQL } from './sql.js';
@@ -48,6 +49,7 @@ export class PostgresStore implements Store {
   /** The client holding `inReadSnapshot`'s transaction: every read goes through it meanwhile. */
   private pinned?: Client;
   readonly callCounter: PostgresCallCounter;
+  private readonly consoleQueries: PostgresConsoleQueries;
 
   constructor(url: string, options: { poolSize?: number; migrate?: boolean } = {}) {
     this.location = { kind: 'postgres', url };
@@ -57,6 +59,7 @@ export class PostgresStore implements Store {
     this.pool.on('error', () => undefined); // an idle client dropped by the server; the next query reconnects
     this.ready = options.migrate === false ? Promise.resolve() : this.migrate();
     this.callCounter = new PostgresCallCounter((fn) => this.tx(fn), (sql, params) => this.q(sql, params));
+    this.consoleQueries = new PostgresConsoleQueries((sql, params) => this.q(sql, params));
   }
 
   private async migrate(): Promise<void> {
@@ -388,6 +391,20 @@ export class PostgresStore implements Store {
       }
       return { jobs, tokens, activities };
     });
+  }
+
+  // --- the console (console-queries.ts) ---
+  listAllJobs(q: AllJobsQuery): Promise<JobPage> {
+    return this.consoleQueries.listAllJobs(q);
+  }
+  queuedJobIds(): Promise<string[]> {
+    return this.consoleQueries.queuedJobIds();
+  }
+  activityCountsByDay(): Promise<ActivityDayCount[]> {
+    return this.consoleQueries.activityCountsByDay();
+  }
+  setUserRole(clientId: string, role: Role): Promise<boolean> {
+    return this.consoleQueries.setUserRole(clientId, role);
   }
 
   async close(): Promise<void> {

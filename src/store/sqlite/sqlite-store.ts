@@ -9,10 +9,11 @@ import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull
 import type { ExportRequest } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobPage, Role, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
+import { SqliteConsoleQueries } from './console-queries.js';
 import { MIGRATIONS } from './schema.js';
 import { exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
 
@@ -27,6 +28,7 @@ export class SqliteStore implements Store {
   readonly location: StoreLocation;
   private readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
+  private readonly consoleQueries: SqliteConsoleQueries;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.location = { kind: 'sqlite', file };
@@ -39,6 +41,7 @@ export class SqliteStore implements Store {
       this.db.pragma('synchronous = NORMAL');
       this.migrate();
     }
+    this.consoleQueries = new SqliteConsoleQueries(this.db);
   }
 
   private migrate(): void {
@@ -348,6 +351,20 @@ export class SqliteStore implements Store {
       }
       return { jobs, tokens, activities };
     }).immediate();
+  }
+
+  // --- the console (console-queries.ts) ---
+  async listAllJobs(q: AllJobsQuery): Promise<JobPage> {
+    return this.consoleQueries.listAllJobs(q);
+  }
+  async queuedJobIds(): Promise<string[]> {
+    return this.consoleQueries.queuedJobIds();
+  }
+  async activityCountsByDay(): Promise<ActivityDayCount[]> {
+    return this.consoleQueries.activityCountsByDay();
+  }
+  async setUserRole(clientId: string, role: Role): Promise<boolean> {
+    return this.consoleQueries.setUserRole(clientId, role);
   }
 
   async close(): Promise<void> {
