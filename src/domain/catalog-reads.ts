@@ -54,22 +54,37 @@ function matcher(q: LeadDatabaseQuery): (row: ReadRow) => boolean {
 }
 
 /**
- * One page: the matching rows after the token's id, ascending, at most batchSize; a token only
- * when more match after the last one shown.
+ * Builds one page from rows offered in ascending id (a chunk at a time, as the store reads them):
+ * the matching rows after the token's id, at most batchSize, and a token only when one more
+ * match exists after the last one shown.
+ * @example const pager = new LeadDatabasePager(query); for (const row of rows) if (pager.offer(row)) break; return pager.page();
  */
-export function leadDatabasePage(rows: ReadRow[], q: LeadDatabaseQuery): { result: Record<string, unknown>[]; nextPageToken?: string } {
-  const matches = matcher(q);
-  const page: ReadRow[] = [];
-  let more = false;
-  for (const row of [...rows].sort((a, b) => a.id - b.id)) {
-    if (q.after !== undefined && row.id <= q.after) continue;
-    if (!matches(row)) continue;
-    if (page.length === q.batchSize) {
-      more = true;
-      break;
-    }
-    page.push(row);
+export class LeadDatabasePager {
+  private readonly matches: (row: ReadRow) => boolean;
+  private readonly rows: ReadRow[] = [];
+  private more = false;
+
+  constructor(private readonly q: LeadDatabaseQuery) {
+    this.matches = matcher(q);
   }
-  const last = page[page.length - 1];
-  return { result: page.map((r) => r.view), ...(more && last ? { nextPageToken: pageToken(q.scope, last.id) } : {}) };
+
+  /** Takes a row; true once the page is full and one more match was seen (stop reading). */
+  offer(row: ReadRow): boolean {
+    if (this.more || (this.q.after !== undefined && row.id <= this.q.after) || !this.matches(row)) return this.more;
+    if (this.rows.length === this.q.batchSize) this.more = true;
+    else this.rows.push(row);
+    return this.more;
+  }
+
+  page(): { result: Record<string, unknown>[]; nextPageToken?: string } {
+    const last = this.rows.at(-1);
+    return { result: this.rows.map((r) => r.view), ...(this.more && last ? { nextPageToken: pageToken(this.q.scope, last.id) } : {}) };
+  }
+}
+
+/** One page from all the rows at once (any order). */
+export function leadDatabasePage(rows: ReadRow[], q: LeadDatabaseQuery): { result: Record<string, unknown>[]; nextPageToken?: string } {
+  const pager = new LeadDatabasePager(q);
+  for (const row of [...rows].sort((a, b) => a.id - b.id)) if (pager.offer(row)) break;
+  return pager.page();
 }

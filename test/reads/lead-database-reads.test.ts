@@ -4,6 +4,9 @@
  * marketorestpython loop, every filter as a comma list and as repeated keys, the answers 1001,
  * 1003 (page token), 1013, 601 and 603, shapes and key order (notes §6, §7, Q13, Q14, Q18), and
  * page tokens that outlive a restart.
+ *
+ * A server suite: built on startHarness (through ./helpers.ts), so with TIDEMARK_TEST_DATABASE_URL
+ * the runner repeats it on PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -4,6 +4,9 @@
  * body), node-marketo-rest's list.find (POST, form body with `_method=GET` and comma-joined ids), a
  * JSON body `{"data":{"_method":"GET",...}}`; a POST without it is 610, GET bodies stay ignored, and
  * the Asset API is left alone (programs.test.ts).
+ *
+ * A server suite: built on startHarness (through ./helpers.ts), so with TIDEMARK_TEST_DATABASE_URL
+ * the runner repeats it on PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -3,6 +3,9 @@
  * (both stores): the Asset API envelope and its key order, maxReturn/offset, filterType/
  * filterValues, status, the updatedAt window with 701, the "No assets found" answer past the end
  * that tap-marketo's loop stops on, `Z+0000` dates, the folder shape, tags and costs (notes §8).
+ *
+ * A server suite: built on startHarness (through ./helpers.ts), so with TIDEMARK_TEST_DATABASE_URL
+ * the runner repeats it on PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

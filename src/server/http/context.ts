@@ -17,7 +17,7 @@ import type { Access as PermissionAccess } from '../../domain/permissions.js';
 /**
  * Who may call a route: `identity` (the token endpoint: no token, no limits), `public` (no token),
  * `admin` (the emulator controls: the admin token, no limits), or the permission it needs
- * (`activity-read` = Read-Only or Read-Write Activity, ...).
+ * (`activity-read` = Read-Only or Read-Write Activity, ...; `token` = any valid token).
  */
 export type Access = 'identity' | 'public' | 'admin' | PermissionAccess;
 
