@@ -31,11 +31,17 @@ export async function writeDemoCatalog(store: Store): Promise<void> {
   await store.putAssets(catalog.assets);
 }
 
+/**
+ * What the demo user may do: everything tap-marketo and Airbyte read (activities, leads, lists,
+ * campaigns, programs), plus posting custom activities.
+ */
+export const DEMO_ROLE = 'read-write-activity,read-only-assets,read-only-lead,read-only-campaigns';
+
 /** The demo API user, created once with fixed, documented credentials (demo use only). */
 export async function ensureDemoUser(store: Store, now: number): Promise<typeof DEMO_USER> {
   if (!(await store.findUser(DEMO_USER.clientId))) {
     await store.createUser({
-      clientId: DEMO_USER.clientId, name: DEMO_USER.name, role: 'read-write-activity,read-only-assets,read-only-lead',
+      clientId: DEMO_USER.clientId, name: DEMO_USER.name, role: DEMO_ROLE,
       secretHash: hashSecret(DEMO_USER.clientSecret), disabled: false, createdAt: now,
     });
   }

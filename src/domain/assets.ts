@@ -3,14 +3,12 @@
  * static lists, forms and lead fields. Pure: the shapes, the import rules and the naming rules.
  */
 import { ASSET_GROUPS } from './activity-types.js';
+import { campaignData, programData, readFolder, staticListData, type CatalogFolder, type ItemResult } from './catalog-items.js';
 
-export const ASSET_KINDS = ['program', 'staticList', 'form', 'leadField'] as const;
+export const ASSET_KINDS = ['program', 'staticList', 'form', 'leadField', 'campaign'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
-export interface Folder {
-  id: number;
-  type: 'Folder' | 'Program';
-}
+export type Folder = CatalogFolder;
 
 export interface Asset {
   kind: AssetKind;
@@ -41,6 +39,8 @@ export interface CatalogFile {
   staticLists?: Record<string, unknown>[];
   forms?: Record<string, unknown>[];
   leadFields?: Record<string, unknown>[];
+  /** Smart campaigns (`/rest/v1/campaigns.json`); read after programs, whose ids they may name. */
+  campaigns?: Record<string, unknown>[];
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -51,10 +51,12 @@ const posInt = (v: unknown): v is number => typeof v === 'number' && Number.isSa
  * whose folder is a program get `<program>.<name>` as their qualified name.
  */
 export function parseCatalog(raw: unknown, nowIso: string): { assets: Asset[] } | { error: string } {
-  if (!isObj(raw)) return { error: 'the catalog must be a JSON object with programs, staticLists, forms and leadFields arrays' };
+  if (!isObj(raw)) return { error: 'the catalog must be a JSON object with programs, staticLists, forms, leadFields and campaigns arrays' };
   const out: Asset[] = [];
   const programs = new Map<number, string>();
-  const sections: [keyof CatalogFile, AssetKind][] = [['programs', 'program'], ['staticLists', 'staticList'], ['forms', 'form'], ['leadFields', 'leadField']];
+  const sections: [keyof CatalogFile, AssetKind][] = [
+    ['programs', 'program'], ['staticLists', 'staticList'], ['forms', 'form'], ['leadFields', 'leadField'], ['campaigns', 'campaign'],
+  ];
   for (const key of Object.keys(raw)) {
     if (!sections.some(([k]) => k === key)) return { error: `unknown section '${key}'` };
   }
@@ -78,34 +80,36 @@ export function parseCatalog(raw: unknown, nowIso: string): { assets: Asset[] } 
       if (folder?.type === 'Program' && kind !== 'program' && inProgram === undefined) {
         return { error: `${where}: folder program ${folder.id} is not in the catalog` };
       }
+      const shaped = itemData(kind, item, folder, programs, nowIso);
+      if ('error' in shaped) return { error: `${where}: ${shaped.error}` };
       out.push({
         kind, id: item.id, name: item.name,
         qualifiedName: inProgram !== undefined ? `${inProgram}.${item.name}` : item.name,
-        data: assetShape(kind, item, folder, nowIso),
+        data: shaped.data,
       });
     }
   }
   return { assets: out };
 }
 
-function readFolder(v: unknown): Folder | undefined | 'invalid' {
-  if (v === undefined || v === null) return undefined;
-  if (!isObj(v) || !posInt(v.id) || (v.type !== 'Folder' && v.type !== 'Program')) return 'invalid';
-  return { id: v.id, type: v.type };
-}
-
-/** Marketo's asset shape; keys the file gives win, the rest get plain defaults. */
-function assetShape(kind: AssetKind, item: Record<string, unknown>, folder: Folder | undefined, nowIso: string): Record<string, unknown> {
-  const base = { id: item.id, name: item.name, description: item.description ?? '', createdAt: item.createdAt ?? nowIso, updatedAt: item.updatedAt ?? nowIso };
-  const common = { folder: folder ?? { id: 1, type: 'Folder' }, workspace: item.workspace ?? 'Default' };
+function itemData(kind: AssetKind, item: Record<string, unknown>, folder: Folder | undefined, programIds: ReadonlyMap<number, string>, nowIso: string): ItemResult {
   switch (kind) {
     case 'program':
-      return { ...base, url: item.url ?? `https://app.tidemark.local/#PG${item.id}A1`, type: item.type ?? 'default', channel: item.channel ?? 'Online Advertising', ...common, status: item.status ?? '', tags: item.tags ?? [], costs: item.costs ?? [], ...rest(item) };
+      return programData(item, folder, nowIso);
     case 'staticList':
-      return { ...base, url: item.url ?? `https://app.tidemark.local/#ST${item.id}A1`, ...common, computedUrl: item.computedUrl ?? `https://app.tidemark.local/#ST${item.id}A1`, ...rest(item) };
+      return staticListData(item, folder, nowIso);
+    case 'campaign':
+      return campaignData(item, programIds, nowIso);
     default:
-      return { ...base, url: item.url ?? `https://app.tidemark.local/#FO${item.id}A1`, status: item.status ?? 'approved', ...common, ...rest(item) };
+      return { data: formShape(item, folder, nowIso) };
   }
+}
+
+/** Marketo's form shape; keys the file gives win, the rest get plain defaults. */
+function formShape(item: Record<string, unknown>, folder: Folder | undefined, nowIso: string): Record<string, unknown> {
+  const base = { id: item.id, name: item.name, description: item.description ?? '', createdAt: item.createdAt ?? nowIso, updatedAt: item.updatedAt ?? nowIso };
+  const common = { folder: folder ? { id: folder.id, type: folder.type } : { id: 1, type: 'Folder' }, workspace: item.workspace ?? 'Default' };
+  return { ...base, url: item.url ?? `https://app.tidemark.local/#FO${item.id}A1`, status: item.status ?? 'approved', ...common, ...rest(item) };
 }
 
 function rest(item: Record<string, unknown>): Record<string, unknown> {

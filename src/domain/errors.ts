@@ -76,3 +76,33 @@ export class ExportQuotaExceeded extends Error {
     this.name = 'ExportQuotaExceeded';
   }
 }
+
+/** A `nextPageToken` of lists.json / campaigns.json that does not decode, or was issued for other filters. */
+export class InvalidPageToken extends Error {
+  constructor() {
+    super('Invalid nextPageToken');
+    this.name = 'InvalidPageToken';
+  }
+}
+
+/** A record asked for by id that does not exist (a static list or campaign by id). */
+export class ObjectNotFound extends Error {
+  constructor(
+    readonly kind: string,
+    readonly id: number,
+  ) {
+    super(`${kind} ${id} not found`);
+    this.name = 'ObjectNotFound';
+  }
+}
+
+/**
+ * An Asset API browse the API refuses with its own code rather than 1001-1003: a filter without
+ * its values, a date window that ends before it starts. The message is Marketo's.
+ */
+export class AssetQueryRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AssetQueryRefused';
+  }
+}

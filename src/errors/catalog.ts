@@ -6,16 +6,18 @@
 export const MARKETO_ERRORS = {
   '601': { title: 'Access token invalid', when: 'No token, or a token Tidemark never issued' },
   '602': { title: 'Access token expired', when: 'The token is past its 3600 s lifetime' },
-  '603': { title: 'Access denied', when: "The API user's role lacks Read-Only or Read-Write Activity, or the user is disabled" },
+  '603': { title: 'Access denied', when: "The API user's role lacks the route's permission (Activity, Lead, Assets or Campaigns), or the user is disabled" },
   '606': { title: "Max rate limit '%s' exceeded with in '%s' secs", when: 'More calls than the rate limit in its window (default 100 per 20 s)' },
   '607': { title: 'Daily quota reached', when: 'More calls today than the daily call quota (default 50,000)' },
   '609': { title: 'Invalid JSON', when: 'The create body is not JSON' },
   '610': { title: 'Requested resource not found', when: 'Unknown path or method' },
   '611': { title: 'System error', when: 'Anything unexpected; the cause is logged, never sent' },
   '615': { title: "Concurrent access limit '%s' reached", when: 'More requests in flight than allowed (default 10)' },
+  '701': { title: '%s cannot be blank / End date should always be after start date', when: 'Asset API browse: filterType or filterValues without the other, or earliestUpdatedAt after latestUpdatedAt' },
   '1001': { title: "Invalid value '%s'. Required of type '%s'", when: 'A date that does not parse, or milliseconds in strict mode' },
   '1002': { title: "Missing value for required parameter '%s'", when: 'filter, filter.createdAt, startAt or endAt missing' },
   '1003': { title: 'Invalid data', when: 'A rule of the create body broken; unknown or foreign export id; a transition the job status does not allow' },
+  '1013': { title: 'Object not found', when: 'A static list or smart campaign asked for by id does not exist' },
   '1029': { title: 'Too many jobs in queue / Export daily quota exceeded / Job already queued', when: 'Queue full, daily export quota spent, or job already queued' },
 } as const;
 
@@ -47,6 +49,9 @@ export const marketo = {
     new MarketoApiFailure('1001', `Invalid value '${value}'. Required of type '${type}'`),
   missingValue: (param: string) => new MarketoApiFailure('1002', `Missing value for required parameter '${param}'`),
   invalidData: (message: string) => new MarketoApiFailure('1003', message),
+  /** Asset API: a blank filter value, a reversed date window (the message is Marketo's). */
+  assetQueryRefused: (message: string) => new MarketoApiFailure('701', message),
+  objectNotFound: () => new MarketoApiFailure('1013', 'Object not found'),
   jobNotFound: (exportId: string) => new MarketoApiFailure('1003', `Export job '${exportId}' not found`),
   queueFull: () => new MarketoApiFailure('1029', 'Too many jobs in queue'),
   alreadyQueued: () => new MarketoApiFailure('1029', 'Job already queued'),

@@ -15,9 +15,14 @@
  *                       the emulator's forced 606/615 answers come first
  *   7. body             read as text, 10 MB on bulk paths and 1 MB elsewhere (413); routes that
  *                       take no body ignore whatever was sent (GET bodies, `_method=...` forms)
- *   8. handler          returns data; `json()` adds the envelope (only file.json streams itself)
- *   9. errors           error-renderer.ts maps every error to Marketo's envelope, 611 if unexpected
- *  10. response         the in-flight slot is given back; /metrics counts the answer (route, code)
+ *   8. method override  a POST to a `/rest/v1/...` read (every GET route there takes POST too) is
+ *                       served as the GET when its query or body says `_method=GET`, with query and
+ *                       body parameters merged; otherwise 610. `/rest/asset/...` ignores `_method`
+ *   9. handler          returns data; `json()` adds the Lead Database envelope, `assetJson()` the
+ *                       Asset API's (only file.json streams itself)
+ *  10. errors           error-renderer.ts maps every error to Marketo's envelope (the Asset API's on
+ *                       `/rest/asset/...`), 611 if unexpected
+ *  11. response         the in-flight slot is given back; /metrics counts the answer (route, code)
  *
  * Operators' endpoints (/metrics, /tidemark/v1/health, /tidemark/v1/openapi.json) are public, and
  * so are the console's sign-in page and its static files (they hold no data). Marketo's paths never
@@ -32,6 +37,8 @@ import { registerAssets } from './api/assets.js';
 import { registerCustomActivities } from './api/custom-activities.js';
 import { registerBulkActivityExport } from './api/bulk-activity-export.js';
 import { registerIdentity } from './api/identity.js';
+import { registerLeadDatabaseReads } from './api/lead-database-reads.js';
+import { registerPrograms } from './api/programs.js';
 import { registerStats } from './api/stats.js';
 import { registerEmulator } from './api/emulator.js';
 import { registerOperability } from './api/operability.js';
@@ -47,6 +54,7 @@ import './http/context.js';
 import { envelopeFor, renderError } from './http/error-renderer.js';
 import { createCallGate } from './http/limits.js';
 import { LazyChildLogger } from './http/lazy-logger.js';
+import { acceptOverridePosts, applyMethodOverride } from './http/method-override.js';
 import { normalisePath } from './http/normalise-path.js';
 import { requestIdGenerator } from './http/request-id.js';
 
@@ -80,6 +88,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ...(deps.https ? { https: { ...serverOptions.http, ...deps.https } } : {}),
   });
 
+  app.addHook('onRoute', acceptOverridePosts); // 8 (first, so the OpenAPI document lists the POSTs it adds)
   const routes = trackRoutes(app); // for the OpenAPI document
   const metrics = new Metrics({ store, scheduler: deps.scheduler, clock, config, limits });
 
@@ -119,7 +128,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     limits.release(req.ctx.ticket);
   };
   app.addHook('onResponse', async (req, reply) => {
-    release(req); // 10
+    release(req); // 11
     metrics.observe(req, reply);
     if (deps.log.isLevelEnabled('debug')) {
       req.log.debug({ method: req.method, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -128,12 +137,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.removeAllContentTypeParsers(); // 7
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addHook('preValidation', applyMethodOverride); // 8
 
-  registerIdentity(app, deps); // 8
+  registerIdentity(app, deps); // 9
   registerBulkActivityExport(app, deps);
   registerActivities(app, store);
   registerCustomActivities(app, store, clock);
   registerAssets(app, store);
+  registerPrograms(app, store);
+  registerLeadDatabaseReads(app, store);
   registerStats(app, limits, clock);
   if (deps.emulator) registerEmulator(app, deps, deps.emulator);
   if (deps.console) registerConsole(app, deps, deps.console, limits);
@@ -141,8 +153,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.setNotFoundHandler((req, reply) => {
     if (req.ctx) req.ctx.errorCode = '610';
-    reply.send(envelopeFor(req.ctx?.requestId ?? newRequestId(clock.now()), marketo.notFound()));
+    reply.send(envelopeFor(req.ctx?.requestId ?? newRequestId(clock.now()), marketo.notFound(), req.url));
   });
-  app.setErrorHandler(renderError); // 9
+  app.setErrorHandler(renderError); // 10
   return app;
 }

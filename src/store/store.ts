@@ -115,6 +115,12 @@ export interface PlannedSlice extends ExportSlice {
   rows: number;
 }
 
+/** A run of a catalog kind in id order: ids after `afterId`, at most `limit` of them. */
+export interface AssetPage {
+  afterId: number;
+  limit: number;
+}
+
 export interface ListJobsQuery {
   owner: string;
   createdSince: number;
@@ -247,8 +253,13 @@ export interface Store {
   findAssetsByName(kind: AssetKind, name: string): Promise<Asset[]>;
   /** @example await store.getAsset('program', 1001) */
   getAsset(kind: AssetKind, id: number): Promise<Asset | undefined>;
-  /** @example const fields = await store.listAssets('leadField') */
-  listAssets(kind: AssetKind): Promise<Asset[]>;
+  /**
+   * Assets of a kind in ascending id; with `page`, only those after `afterId`, at most `limit`
+   * (the paged reads, lists.json and campaigns.json, read a catalog a page at a time).
+   * @example const fields = await store.listAssets('leadField')
+   * @example const next = await store.listAssets('staticList', { afterId: 3001, limit: 301 })
+   */
+  listAssets(kind: AssetKind, page?: AssetPage): Promise<Asset[]>;
   /**
    * Ids of the assets whose qualified name (`<program>.<asset>`, a program's name, a lead field's
    * display name) is one of `names`; exact and case-sensitive.

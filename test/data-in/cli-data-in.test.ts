@@ -53,23 +53,24 @@ test('import --kind assets: loads the catalog, prints a summary, and the look-up
   const file = join(dir, 'catalog.json');
   writeFileSync(file, JSON.stringify(CATALOG, null, 2));
   const run = await cliOk(['import', '--kind', 'assets', file, ...target.args]);
-  assert.equal(run.stdout, 'imported asset catalog: 2 programs, 2 staticLists, 2 forms, 2 leadFields\n');
+  assert.equal(run.stdout, 'imported asset catalog: 2 programs, 2 staticLists, 2 forms, 2 leadFields, 0 campaigns\n');
 
   const { h, token } = await serve(t, target.config);
-  const program = (await h.json('/rest/asset/v1/program/byName.json?name=EV_2026_Summit', { token })).result;
+  const program = (await h.json('/rest/asset/v1/program/byName.json?name=EV_2026_Summit&includeTags=true&includeCosts=true', { token })).result;
+  // The Asset API's program shape: the swagger's `event` reads as Event, dates end in Z+0000.
   assert.deepEqual(program, [{
-    id: 5001, name: 'EV_2026_Summit', description: 'Annual summit', createdAt: '2025-11-02T08:00:00Z', updatedAt: '2025-12-01T09:30:00Z',
-    url: 'https://app.tidemark.local/#PG5001A1', type: 'event', channel: 'Tradeshow', folder: { id: 40, type: 'Folder' }, workspace: 'EMEA',
-    status: 'on', tags: [{ tagType: 'Region', tagValue: 'EMEA' }], costs: [{ startDate: '2026-01-01', cost: 5000, note: 'Venue' }],
+    id: 5001, name: 'EV_2026_Summit', description: 'Annual summit', createdAt: '2025-11-02T08:00:00Z+0000', updatedAt: '2025-12-01T09:30:00Z+0000',
+    url: 'https://app.tidemark.local/#ME5001A1', type: 'Event', channel: 'Tradeshow', folder: { type: 'Folder', value: 40, folderName: 'Marketing Activities' },
+    status: 'on', workspace: 'EMEA', tags: [{ tagType: 'Region', tagValue: 'EMEA' }], costs: [{ startDate: '2026-01-01', cost: 5000, note: 'Venue' }],
   }]);
   // Defaults for what the file leaves out.
   const bare = (await h.json('/rest/asset/v1/program/5002.json', { token })).result[0];
   assert.equal(bare.description, '');
-  assert.equal(bare.type, 'default');
+  assert.equal(bare.type, 'Default');
   assert.equal(bare.workspace, 'Default');
-  assert.deepEqual(bare.folder, { id: 1, type: 'Folder' });
-  assert.deepEqual([bare.tags, bare.costs], [[], []]);
-  assert.match(bare.createdAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  assert.deepEqual(bare.folder, { type: 'Folder', value: 1, folderName: 'Marketing Activities' });
+  assert.deepEqual([bare.tags, bare.costs], [null, null]);
+  assert.match(bare.createdAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\+0000$/);
 
   const form = (await h.json('/rest/asset/v1/form/byName.json?name=Summit%20Registration', { token })).result[0];
   assert.equal(form.id, 7001);
@@ -120,6 +121,11 @@ test('import --kind assets: a bad catalog exits non-zero with a clear message an
     ['bad folder', { forms: [{ id: 3, name: 'F', folder: { id: 1, type: 'Workspace' } }] }, /forms\[0\]: folder must be/],
     ['section not an array', { programs: { id: 1 } }, /programs must be an array/],
     ['not an object', [CATALOG.programs], /must be a JSON object/],
+    ['unknown program type', { programs: [{ id: 1, name: 'P', type: 'Webcast' }] }, /programs\[0\]: type must be one of Default, Event, Event with Webinar, Engagement, Email/],
+    ['bad date', { programs: [{ id: 1, name: 'P', createdAt: 'yesterday' }] }, /programs\[0\]: createdAt must be a date/],
+    ['list workspace without id', { staticLists: [{ id: 3, name: 'L', workspace: 'EMEA' }] }, /staticLists\[0\]: workspaceId is required for a list in workspace 'EMEA'/],
+    ['campaign in an unknown program', { campaigns: [{ id: 8, name: 'C', programId: 77 }] }, /campaigns\[0\]: program 77 is not in the catalog/],
+    ['campaign type', { campaigns: [{ id: 8, name: 'C', type: 'smart' }] }, /campaigns\[0\]: type must be one of batch, trigger/],
   ];
   for (const [label, content, message] of cases) {
     const file = join(dir, `${label.replace(/ /g, '-')}.json`);
@@ -158,7 +164,7 @@ test('import --kind assets: a bad catalog leaves an earlier catalog as it was; a
   const more = join(dir, 'more.json');
   writeFileSync(more, JSON.stringify({ programs: [{ id: 5002, name: 'Nurture Q2' }, { id: 5003, name: 'New One' }] }));
   const run = await cliOk(['import', '--kind', 'assets', more, ...target.args]);
-  assert.match(run.stdout, /2 programs, 0 staticLists, 0 forms, 0 leadFields/);
+  assert.match(run.stdout, /2 programs, 0 staticLists, 0 forms, 0 leadFields, 0 campaigns/);
   const { h, token } = await serve(t, target.config);
   assert.equal((await h.json('/rest/asset/v1/program/5001.json', { token })).result[0].name, 'EV_2026_Summit');
   assert.equal((await h.json('/rest/asset/v1/program/5002.json', { token })).result[0].name, 'Nurture Q2');

@@ -1,7 +1,9 @@
 /**
  * Issue 3, done-when 4: each look-up endpoint's shape against the examples in
  * marketo-api-notes.md §5.4 (program, staticList, form by name and by id; leads/describe.json),
- * the empty-result warning, the 1002/1001 errors and the permissions Marketo uses.
+ * the empty-result warning, the 1002/1001 errors and the permissions Marketo uses. Since issue 11
+ * the asset look-ups answer in the Asset API's envelope, and programs in the shape of
+ * marketo-lead-extract-notes.md §8 (test/reads/programs.test.ts has the rest).
  *
  * A server suite: built on startHarness (through ./helpers.ts), so with TIDEMARK_TEST_DATABASE_URL
  * the runner repeats it on PostgreSQL (see storeTarget for the CLI's side).
@@ -14,6 +16,7 @@ import type { Harness } from '../helpers/harness.js';
 import { harness } from './helpers.js';
 
 const ASSET_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const ASSET_API_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\+0000$/;
 const NOTHING = 'No assets found for the given search criteria.';
 
 async function withCatalog(t: Parameters<typeof harness>[0]): Promise<Harness> {
@@ -29,6 +32,21 @@ function assertOk(body: any): any[] {
   assert.match(body.requestId, /^[0-9a-f]{4,5}#[0-9a-f]+$/);
   assert.ok(Array.isArray(body.result));
   assert.ok(!('errors' in body));
+  return body.result;
+}
+
+/** The Asset API's envelope: errors and warnings always there; nothing found is no result but a warning. */
+function assertAssets(body: any): any[] {
+  assert.equal(body.success, true, JSON.stringify(body));
+  assert.match(body.requestId, /^[0-9a-f]{4,5}#[0-9a-f]+$/);
+  assert.deepEqual(body.errors, []);
+  if (!('result' in body)) {
+    assert.deepEqual(Object.keys(body), ['success', 'errors', 'requestId', 'warnings']);
+    assert.deepEqual(body.warnings, [NOTHING]);
+    return [];
+  }
+  assert.deepEqual(Object.keys(body), ['success', 'errors', 'requestId', 'warnings', 'result']);
+  assert.deepEqual(body.warnings, []);
   return body.result;
 }
 
@@ -48,44 +66,45 @@ function assertFolder(folder: unknown): void {
   assert.ok(f.type === 'Folder' || f.type === 'Program');
 }
 
-test('program by name and by id: the §5.4 fields, the same object both ways', async (t) => {
+test('program by name and by id: the Asset API shape, the same object both ways', async (t) => {
   const h = await withCatalog(t);
   const token = await h.token('read-only-assets');
-  const [byName, ...more] = assertOk(await h.json('/rest/asset/v1/program/byName.json?name=GL_OP_ALL_2026&includeTags=true&includeCosts=true', { token }));
+  const [byName, ...more] = assertAssets(await h.json('/rest/asset/v1/program/byName.json?name=GL_OP_ALL_2026&includeTags=true&includeCosts=true', { token }));
   assert.equal(more.length, 0);
-  const [byId] = assertOk(await h.json('/rest/asset/v1/program/1001.json', { token }));
+  const [byId] = assertAssets(await h.json('/rest/asset/v1/program/1001.json', { token }));
   assert.deepEqual(byId, byName);
-  for (const key of ['id', 'name', 'description', 'type', 'channel', 'status', 'folder', 'workspace', 'url', 'createdAt', 'updatedAt', 'tags', 'costs']) {
-    assert.ok(key in byName, `program has no '${key}': ${JSON.stringify(byName)}`);
-  }
+  assert.deepEqual(Object.keys(byName), ['id', 'name', 'description', 'createdAt', 'updatedAt', 'url', 'type', 'channel', 'folder', 'status', 'workspace', 'tags', 'costs']);
   assert.equal(byName.id, 1001);
   assert.equal(byName.name, 'GL_OP_ALL_2026');
-  assert.equal(typeof byName.description, 'string');
-  assert.ok(['default', 'event', 'webinar', 'nurture'].includes(byName.type));
-  assert.equal(byName.type, 'default');
+  assert.equal(byName.description, 'Always-on online advertising');
+  assert.equal(byName.type, 'Default');
   assert.equal(byName.channel, 'Online Advertising');
-  assert.equal(typeof byName.status, 'string');
-  assert.deepEqual(byName.folder, { id: 12, type: 'Folder' });
+  assert.equal(byName.status, '');
+  assert.deepEqual(byName.folder, { type: 'Folder', value: 12, folderName: 'Active Marketing Programs' });
   assert.equal(byName.workspace, 'Default');
-  assert.match(byName.url, /^https?:\/\//);
-  assert.equal(byName.createdAt, '2026-01-05T15:04:11Z');
-  assert.match(byName.updatedAt, ASSET_DATE);
-  assert.deepEqual(byName.tags, []);
-  assert.deepEqual(byName.costs, []);
+  assert.equal(byName.url, 'https://app.tidemark.local/#PG1001A1');
+  assert.equal(byName.createdAt, '2025-10-01T09:00:00Z+0000');
+  assert.match(byName.updatedAt, ASSET_API_DATE);
+  assert.deepEqual(byName.tags, [{ tagType: 'Region', tagValue: 'Global' }]);
+  assert.deepEqual(byName.costs, [{ startDate: '2026-01-01', cost: 12000, note: 'Paid search' }]);
 
-  const event = assertOk(await h.json(`/rest/asset/v1/program/byName.json?name=${encodeURIComponent('Webinar - Data Pipelines')}`, { token }))[0];
-  assert.equal(event.type, 'event');
+  // byName fills tags and costs only when asked.
+  const [plain] = assertAssets(await h.json('/rest/asset/v1/program/byName.json?name=GL_OP_ALL_2026', { token }));
+  assert.deepEqual([plain.tags, plain.costs], [null, null]);
+  const event = assertAssets(await h.json(`/rest/asset/v1/program/byName.json?name=${encodeURIComponent('Webinar - Data Pipelines')}`, { token }))[0];
+  assert.equal(event.type, 'Event with Webinar');
   assert.equal(event.channel, 'Webinar');
+  assert.equal(event.url, 'https://app.tidemark.local/#ME1002A1');
 });
 
 test('static list by name and by id: id, name, description, createdAt, updatedAt, url, folder, workspace, computedUrl', async (t) => {
   const h = await withCatalog(t);
   const token = await h.token('read-only-assets');
-  const [byName] = assertOk(await h.json('/rest/asset/v1/staticList/byName.json?name=Newsletter', { token }));
-  const [byId] = assertOk(await h.json('/rest/asset/v1/staticList/3001.json', { token }));
+  const [byName] = assertAssets(await h.json('/rest/asset/v1/staticList/byName.json?name=Newsletter', { token }));
+  const [byId] = assertAssets(await h.json('/rest/asset/v1/staticList/3001.json', { token }));
   assert.deepEqual(byId, byName);
   assert.deepEqual(Object.keys(byName).sort(),
-    ['computedUrl', 'createdAt', 'description', 'folder', 'id', 'name', 'updatedAt', 'url', 'workspace']);
+    ['computedUrl', 'createdAt', 'description', 'folder', 'id', 'name', 'updatedAt', 'url', 'workspace', 'workspaceId']);
   assert.equal(byName.id, 3001);
   assert.equal(byName.name, 'Newsletter');
   assertFolder(byName.folder);
@@ -96,16 +115,16 @@ test('static list by name and by id: id, name, description, createdAt, updatedAt
   assert.match(byName.computedUrl, /^https?:\/\//);
   // The byName look-up takes the list's own name, not the qualified one.
   const qualified = await h.json(`/rest/asset/v1/staticList/byName.json?name=${encodeURIComponent('GL_OP_ALL_2026.Newsletter')}`, { token });
-  assert.deepEqual(assertOk(qualified), []);
-  const folder = assertOk(await h.json('/rest/asset/v1/staticList/3003.json', { token }))[0];
+  assert.deepEqual(assertAssets(qualified), []);
+  const folder = assertAssets(await h.json('/rest/asset/v1/staticList/3003.json', { token }))[0];
   assert.deepEqual(folder.folder, { id: 14, type: 'Folder' });
 });
 
 test('form by name and by id: id, name, folder {id, type}, status', async (t) => {
   const h = await withCatalog(t);
   const token = await h.token('read-write-assets');
-  const [byName] = assertOk(await h.json('/rest/asset/v1/form/byName.json?name=MPS%20Outbound&status=approved', { token }));
-  const [byId] = assertOk(await h.json('/rest/asset/v1/form/2001.json', { token }));
+  const [byName] = assertAssets(await h.json('/rest/asset/v1/form/byName.json?name=MPS%20Outbound&status=approved', { token }));
+  const [byId] = assertAssets(await h.json('/rest/asset/v1/form/2001.json', { token }));
   assert.deepEqual(byId, byName);
   assert.equal(byName.id, 2001);
   assert.equal(byName.name, 'MPS Outbound');
@@ -114,7 +133,7 @@ test('form by name and by id: id, name, folder {id, type}, status', async (t) =>
   assert.ok(['approved', 'draft'].includes(byName.status));
   for (const key of ['description', 'createdAt', 'updatedAt', 'url', 'workspace']) assert.ok(key in byName, key);
   // An id of another kind is not a form.
-  assert.deepEqual(assertOk(await h.json('/rest/asset/v1/form/1001.json', { token })), []);
+  assert.deepEqual(assertAssets(await h.json('/rest/asset/v1/form/1001.json', { token })), []);
 });
 
 test('leads/describe.json: id, displayName, dataType, rest {name, readOnly}, soap {name, readOnly}', async (t) => {
@@ -150,7 +169,7 @@ test('describe with no catalog loaded: success and an empty result', async (t) =
   assert.deepEqual(assertOk(await h.json('/rest/v1/leads/describe.json', { token })), []);
 });
 
-test('unknown name or id: success, empty result and the warning', async (t) => {
+test('unknown name or id: success, no result and the warning', async (t) => {
   const h = await withCatalog(t);
   const token = await h.token('read-only-assets');
   for (const path of [
@@ -159,12 +178,13 @@ test('unknown name or id: success, empty result and the warning', async (t) => {
     '/rest/asset/v1/form/byName.json?name=Nope', '/rest/asset/v1/form/42.json',
   ]) {
     const body = await h.json(path, { token });
-    assert.deepEqual(assertOk(body), [], path);
+    assert.deepEqual(assertAssets(body), [], path);
+    assert.ok(!('result' in body), path);
     assert.deepEqual(body.warnings, [NOTHING], path);
   }
-  // A found asset carries no warnings key.
+  // A found asset carries an empty warnings list.
   const found = await h.json('/rest/asset/v1/form/2001.json', { token });
-  assert.ok(!('warnings' in found));
+  assert.deepEqual(found.warnings, []);
 });
 
 test('byName without a name is 1002; a non-numeric id is 1001; a path without .json is 610', async (t) => {

@@ -14,7 +14,7 @@ function chicagoDate(dayStart: number): string {
 }
 
 export function registerStats(app: FastifyInstance, limits: CallGate, clock: Clock): void {
-  app.get('/rest/v1/stats/usage.json', { config: { access: 'activity-read' } }, json(async () => {
+  app.get('/rest/v1/stats/usage.json', { config: { access: 'token' } }, json(async () => {
     const u = await limits.usage();
     return { result: [{ date: chicagoDate(u.dayStart || chicagoDayStart(clock.now())), total: u.total, users: u.users }] };
   }));

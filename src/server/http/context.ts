@@ -21,7 +21,7 @@ import type { Access as PermissionAccess } from '../../domain/permissions.js';
  * `admin` (the emulator controls: the admin token, no limits), `console` (the console's JSON: its
  * session cookie with CSRF on changes, or the admin token; no limits), `console-page` (the console's
  * page: the session, else a redirect to sign-in), or the permission it needs
- * (`activity-read` = Read-Only or Read-Write Activity, ...).
+ * (`activity-read` = Read-Only or Read-Write Activity, ...; `token` = any valid token).
  */
 export type Access = 'identity' | 'public' | 'admin' | 'console' | 'console-page' | PermissionAccess;
 

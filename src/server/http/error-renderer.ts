@@ -4,7 +4,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  AlreadyQueued, DuplicateName, ExportQuotaExceeded, InvalidRequest, InvalidTransition, JobNotFound, QueueFull,
+  AlreadyQueued, AssetQueryRefused, DuplicateName, ExportQuotaExceeded, InvalidPageToken, InvalidRequest, InvalidTransition, JobNotFound,
+  ObjectNotFound, QueueFull,
 } from '../../domain/errors.js';
 import { marketo, MarketoApiFailure, PLAIN_TEXT } from '../../errors/catalog.js';
 
@@ -32,11 +33,19 @@ export function toMarketoFailure(err: unknown): MarketoApiFailure | undefined {
   if (err instanceof AlreadyQueued) return marketo.alreadyQueued();
   if (err instanceof QueueFull) return marketo.queueFull();
   if (err instanceof ExportQuotaExceeded) return marketo.dailyExportQuota(err.quotaMb);
+  if (err instanceof InvalidPageToken) return marketo.invalidData(err.message);
+  if (err instanceof ObjectNotFound) return marketo.objectNotFound();
+  if (err instanceof AssetQueryRefused) return marketo.assetQueryRefused(err.message);
   return undefined;
 }
 
-export function envelopeFor(requestId: string, failure: MarketoApiFailure) {
-  return { requestId, success: false, errors: [{ code: failure.code, message: failure.message }] };
+/** Asset API paths answer in that API's envelope (errors and warnings always present, its key order). */
+export const isAssetApiPath = (url: string | undefined): boolean => (url ?? '').startsWith('/rest/asset/');
+
+export function envelopeFor(requestId: string, failure: MarketoApiFailure, url?: string) {
+  const errors = [{ code: failure.code, message: failure.message }];
+  if (isAssetApiPath(url)) return { success: false, errors, requestId, warnings: [] };
+  return { requestId, success: false, errors };
 }
 
 export function renderError(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
@@ -59,5 +68,5 @@ export function renderError(err: FastifyError | Error, req: FastifyRequest, repl
     failure = marketo.systemError();
   }
   if (req.ctx) req.ctx.errorCode = failure.code;
-  reply.code(200).send(envelopeFor(req.ctx?.requestId ?? '0000#0', failure));
+  reply.code(200).send(envelopeFor(req.ctx?.requestId ?? '0000#0', failure, req.url));
 }

@@ -52,8 +52,13 @@ export const SUMMARIES: Record<string, string> = {
   'GET /rest/v1/activities/external/types.json': 'Custom activity types',
   'POST /rest/v1/activities/external/type.json': 'Create a custom activity type',
   'POST /rest/v1/activities/external.json': 'Add custom activities (at most 300 a call)',
-  [`GET ${ASSET}/program/byName.json`]: 'A program by name, from the asset catalog',
-  [`GET ${ASSET}/program/{id}`]: 'A program by id (`{id}.json`)',
+  [`GET ${ASSET}/programs.json`]: 'Browse programs (maxReturn/offset, filterType/filterValues, status, earliestUpdatedAt/latestUpdatedAt)',
+  [`GET ${ASSET}/program/byName.json`]: 'A program by name, with tags and costs on request (includeTags, includeCosts)',
+  [`GET ${ASSET}/program/{id}`]: 'A program by id (`{id}.json`), with tags and costs',
+  'GET /rest/v1/lists.json': 'Static lists (id, name, programName, workspaceName; batchSize, nextPageToken)',
+  'GET /rest/v1/lists/{id}': 'A static list by id (`{id}.json`); 1013 when unknown',
+  'GET /rest/v1/campaigns.json': 'Smart campaigns (id, name, programName, workspaceName, isTriggerable; batchSize, nextPageToken)',
+  'GET /rest/v1/campaigns/{id}': 'A smart campaign by id (`{id}.json`); 1013 when unknown',
   [`GET ${ASSET}/staticList/byName.json`]: 'A static list by name',
   [`GET ${ASSET}/staticList/{id}`]: 'A static list by id (`{id}.json`)',
   [`GET ${ASSET}/form/byName.json`]: 'A form by name',
@@ -87,6 +92,12 @@ const ENVELOPE = {
   required: ['requestId', 'success'],
 };
 
+/** The POST every Lead Database read also takes (app.ts, step 8) is that GET, sent as a POST. */
+function overrideSummary(method: string, path: string): string {
+  const get = SUMMARIES[`GET ${path}`];
+  return method === 'POST' && path.startsWith('/rest/v1/') && get ? `${get}; as a POST with _method=GET (query or body)` : '';
+}
+
 /** `/a/:id/b` -> `/a/{id}/b`. */
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
@@ -102,7 +113,7 @@ export function openApiDocument(routes: readonly RouteInfo[], version: string): 
       : [{ accessToken: [] }];
     const permission = typeof r.access === 'string' && !open && !['admin', 'console', 'console-page'].includes(r.access);
     (paths[path] ??= {})[r.method.toLowerCase()] = {
-      summary: SUMMARIES[`${r.method} ${path}`] ?? r.summary ?? '',
+      summary: SUMMARIES[`${r.method} ${path}`] ?? r.summary ?? overrideSummary(r.method, path),
       ...(params.length ? { parameters: params } : {}),
       security: open ? [] : scheme,
       ...(r.method === 'POST' && r.bodyLimit ? { 'x-body-limit-bytes': r.bodyLimit } : {}),

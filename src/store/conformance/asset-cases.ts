@@ -33,6 +33,17 @@ export const assetCases: Record<string, StoreCase> = {
     assert.deepEqual((await store.listAssets('leadField')).sort(byId), [...fields].sort(byId));
     assert.deepEqual(await store.listAssets('form'), []);
   },
+  'listAssets pages a kind in id order: after an id, at most a limit': async (store) => {
+    const lists = [7, 3, 12, 5, 9].map((id) => asset('staticList', id, `List ${id}`));
+    await store.putAssets([...lists, asset('campaign', 4, 'Campaign'), asset('campaign', 8, 'Other')]);
+    const ids = async (afterId: number, limit: number) => (await store.listAssets('staticList', { afterId, limit })).map((a) => a.id);
+    assert.deepEqual(await ids(0, 2), [3, 5]);
+    assert.deepEqual(await ids(5, 2), [7, 9]);
+    assert.deepEqual(await ids(6, 10), [7, 9, 12]);
+    assert.deepEqual(await ids(12, 10), []);
+    assert.deepEqual((await store.listAssets('staticList')).map((a) => a.id), [3, 5, 7, 9, 12], 'without a page: all, ascending');
+    assert.deepEqual((await store.listAssets('campaign', { afterId: 4, limit: 5 }))[0], asset('campaign', 8, 'Other'));
+  },
   'findAssetsByName matches the bare name exactly and case-sensitively': async (store) => {
     await store.putAssets([
       asset('form', 1, 'Contact Us', 'Web.Contact Us'), asset('form', 2, 'Contact Us', 'Events.Contact Us'),

@@ -13,6 +13,7 @@ import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '.
 import type {
   AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobPage, Role, ExportKey, ExportSlice, ImportResult, JobPatch, PlannedSlice, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
+import type { AssetPage } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { PostgresCallCounter } from './call-counter.js';
 import { PostgresConsoleQueries } from './console-queries.js';
@@ -291,8 +292,8 @@ export class PostgresStore implements Store {
     const [r] = await this.q(SQL.getAsset, [kind, id]);
     return r && toAsset(r);
   }
-  async listAssets(kind: AssetKind): Promise<Asset[]> {
-    return (await this.q(SQL.listAssets, [kind])).map(toAsset);
+  async listAssets(kind: AssetKind, page?: AssetPage): Promise<Asset[]> {
+    return (await (page ? this.q(SQL.listAssetsAfter, [kind, page.afterId, page.limit]) : this.q(SQL.listAssets, [kind]))).map(toAsset);
   }
   async resolveAssetIds(kind: AssetKind, names: string[]): Promise<number[]> {
     return (await this.q(SQL.resolveAssetIds, [kind, names.filter((n) => !hasNul(n))])).map((r) => r.id as number);

@@ -132,6 +132,7 @@ export const SQL = {
   findAssetsByName: 'SELECT * FROM assets WHERE kind = $1 AND name = $2 ORDER BY id',
   getAsset: 'SELECT * FROM assets WHERE kind = $1 AND id = $2',
   listAssets: 'SELECT * FROM assets WHERE kind = $1 ORDER BY id',
+  listAssetsAfter: 'SELECT * FROM assets WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3',
   resolveAssetIds: 'SELECT id FROM assets WHERE kind = $1 AND qualified_name = ANY($2::text[]) ORDER BY id',
   insertCustomType: 'INSERT INTO custom_activity_types (id, api_name, data) VALUES ($1, $2, $3)',
   listCustomTypes: 'SELECT data FROM custom_activity_types ORDER BY id',

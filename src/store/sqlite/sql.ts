@@ -127,6 +127,7 @@ export const SQL = {
   findAssetsByName: 'SELECT * FROM assets WHERE kind = ? AND name = ? ORDER BY id',
   getAsset: 'SELECT * FROM assets WHERE kind = ? AND id = ?',
   listAssets: 'SELECT * FROM assets WHERE kind = ? ORDER BY id',
+  listAssetsAfter: 'SELECT * FROM assets WHERE kind = ? AND id > ? ORDER BY id LIMIT ?',
   resolveAssetIds: `SELECT id FROM assets WHERE kind = ? AND qualified_name IN (SELECT value FROM json_each(?)) ORDER BY id`,
 
   insertUser: `INSERT INTO users (client_id, name, role, secret_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?)`,

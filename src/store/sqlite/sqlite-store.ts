@@ -11,6 +11,7 @@ import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '.
 import type {
   AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobPage, Role, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
+import type { AssetPage } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
 import { SqliteConsoleQueries } from './console-queries.js';
@@ -254,8 +255,9 @@ export class SqliteStore implements Store {
     const row = this.stmt(SQL.getAsset).get(kind, id) as Row | undefined;
     return row && toAsset(row);
   }
-  async listAssets(kind: AssetKind): Promise<Asset[]> {
-    return (this.stmt(SQL.listAssets).all(kind) as Row[]).map(toAsset);
+  async listAssets(kind: AssetKind, page?: AssetPage): Promise<Asset[]> {
+    const rows = page ? this.stmt(SQL.listAssetsAfter).all(kind, page.afterId, page.limit) : this.stmt(SQL.listAssets).all(kind);
+    return (rows as Row[]).map(toAsset);
   }
   async resolveAssetIds(kind: AssetKind, names: string[]): Promise<number[]> {
     return this.stmt(SQL.resolveAssetIds).pluck().all(kind, JSON.stringify(names)) as number[];
