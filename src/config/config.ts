@@ -184,7 +184,10 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
   };
 }
 
-/** Config for tests and embedding: the defaults with overrides. */
+/**
+ * Config for tests and embedding: the defaults with overrides.
+ * @example const config = defaultConfig({ dataDir: '/tmp/tm', maxProcessing: 1 })
+ */
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
   return { ...loadServeConfig({}, {}), ...overrides };
 }
