@@ -24,7 +24,9 @@ export interface ExtractCommand {
 }
 
 /** A flag the user must fix: exit code 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 const OPTIONS = {
   endpoint: { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
