@@ -12,7 +12,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { startHarness } from '../helpers/harness.js';
+import { createTidemark, defaultConfig } from '../../src/index.js';
+import { newClientCredentials } from '../../src/lib/ids.js';
+import { hashSecret } from '../../src/lib/secrets.js';
 import { activities, expectedCsv, rangeFilter, SINCE, tempDir, UNTIL_MS } from '../client/helpers.js';
 import { ROOT } from '../e2e/cli.js';
 
@@ -106,15 +108,19 @@ test('npm pack both packages; the client installs offline with no native module,
   writeFileSync(join(app, 'main.ts'), PROGRAM);
   await run(process.execPath, [TSC, '-p', app]).catch((e: { stdout?: string }) => assert.fail(`the program does not type-check:\n${e.stdout}`));
 
-  const h = await startHarness('pack-install', { rateLimit: undefined });
-  t.after(() => h.close());
-  await h.store.importActivities(activities(3));
-  const user = await h.user();
+  // A live server through the server package's own library surface, on a SQLite file. (One
+  // store is enough here: packaging does not depend on it, so this suite has no PostgreSQL pass.)
+  const tm = await createTidemark(defaultConfig({ dataDir: join(dir, 'server'), logLevel: 'silent', rateLimit: undefined }), { pollMs: 50 });
+  t.after(() => tm.close());
+  const baseUrl = await tm.app.listen({ host: '127.0.0.1', port: 0 });
+  await tm.store.importActivities(activities(3));
+  const user = newClientCredentials();
+  await tm.store.createUser({ ...user, name: 'pack@test', role: 'read-only-activity', secretHash: hashSecret(user.clientSecret), disabled: false, createdAt: Date.now() });
   const since = SINCE;
   const until = new Date(UNTIL_MS).toISOString(); // the end of the range rangeFilter() describes
-  const { stdout } = await run(process.execPath, [join(app, 'out', 'main.js'), h.baseUrl, user.clientId, user.clientSecret, since, until, app], { cwd: app });
+  const { stdout } = await run(process.execPath, [join(app, 'out', 'main.js'), baseUrl, user.clientId, user.clientSecret, since, until, app], { cwd: app });
   const got = JSON.parse(stdout) as { status: string; numberOfRecords: number; rows: number; checksum: boolean; summary: { rows: number; windows: number } };
-  const want = await expectedCsv(h.store, rangeFilter());
+  const want = await expectedCsv(tm.store, rangeFilter());
   assert.equal(got.status, 'Completed');
   assert.equal(got.rows, got.numberOfRecords);
   assert.ok(got.rows > 0);
