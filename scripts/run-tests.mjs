@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with node:test through tsx (Node 20's runner does not
+// Runs every *.test.ts under src/, packages/*/src/ and test/ with node:test through tsx (Node 20's runner does not
 // expand globs itself). Extra arguments narrow the run to files whose path contains one of them.
 // With TIDEMARK_TEST_DATABASE_URL set, the server suites (files that build a server through the
 // test harness) run a second time on PostgreSQL (TIDEMARK_TEST_STORE=postgres).
@@ -23,7 +23,8 @@ function run(files, env) {
 }
 
 const filters = process.argv.slice(2);
-const files = ['src', 'test'].flatMap(find).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+const packages = readdirSync('packages').map((p) => join('packages', p, 'src'));
+const files = ['src', ...packages, 'test'].flatMap(find).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);

@@ -15,7 +15,8 @@ export function registerDemo(program: Command): void {
     .option('--activities-per-day <n>', 'average activities per weekday', positiveInt('--activities-per-day'), DEMO_DEFAULTS.activitiesPerDay)
     .option('--seed <s>', 'random seed', positiveInt('--seed'), DEMO_DEFAULTS.seed)
     .option('--end <date>', 'end of the data set (exclusive); default: today 00:00 UTC')
-    .action(async (opts: { days: number; activitiesPerDay: number; seed: number; end?: string; dataDir?: string; databaseUrl?: string }) => {
+    .option('--json', 'print one JSON object {activities, seconds, clientId, clientSecret} and nothing else on stdout')
+    .action(async (opts: { days: number; activitiesPerDay: number; seed: number; end?: string; json?: boolean; dataDir?: string; databaseUrl?: string }) => {
       const end = opts.end ? parseMarketoDate(opts.end)?.ms : todayUtc(Date.now());
       if (end === undefined) fail(`--end '${opts.end}' is not a date`, 2);
       const store = await openStoreFrom(opts);
@@ -31,6 +32,8 @@ export function registerDemo(program: Command): void {
       bar?.stop();
       const user = await ensureDemoUser(store, Date.now());
       await store.close();
-      process.stdout.write(`wrote ${n} demo activities in ${((Date.now() - started) / 1000).toFixed(1)}s; demo API user client_id=${user.clientId} client_secret=${user.clientSecret}\n`);
+      const seconds = Number(((Date.now() - started) / 1000).toFixed(1));
+      if (opts.json) process.stdout.write(JSON.stringify({ activities: n, seconds, clientId: user.clientId, clientSecret: user.clientSecret }) + '\n');
+      else process.stdout.write(`wrote ${n} demo activities in ${seconds.toFixed(1)}s; demo API user client_id=${user.clientId} client_secret=${user.clientSecret}\n`);
     });
 }

@@ -3,8 +3,7 @@
  * EmulatorClient. Each command prints the server's answer as one JSON line on stdout.
  */
 import type { Command } from 'commander';
-import { EmulatorClient } from '../client/emulator-client.js';
-import { isMarketoError } from '../client/errors.js';
+import { EmulatorClient, isMarketoError } from '@tidemark/client';
 import { parseDuration } from '../lib/duration.js';
 import { fail } from './store-options.js';
 

@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { CsvReader, FORMAT_DELIMITERS, type CsvRecord } from '../client/csv.js';
+import { CsvReader, FORMAT_DELIMITERS, type CsvRecord } from '@tidemark/client/internal';
 
 export type ImportFormat = 'ndjson' | 'csv' | 'tsv' | 'ssv';
 

@@ -17,7 +17,8 @@ export function registerImport(program: Command): void {
     .option('--kind <kind>', 'activities (NDJSON) or assets (a catalog JSON file, see docs/assets.md)', 'activities')
     .option('--format <format>', 'ndjson, or csv/tsv/ssv for a Marketo bulk export file (default: from the file name, else ndjson)')
     .option('--skip-invalid', 'import the valid lines and report the rest, instead of importing nothing')
-    .action(async (file: string, opts: { kind: string; format?: string; skipInvalid?: boolean; dataDir?: string; databaseUrl?: string }) => {
+    .option('--json', 'print the summary as one JSON object on stdout (problems still go to stderr)')
+    .action(async (file: string, opts: { kind: string; format?: string; skipInvalid?: boolean; json?: boolean; dataDir?: string; databaseUrl?: string }) => {
       if (opts.kind === 'assets') return importAssets(file, opts);
       if (opts.kind !== 'activities') fail(`unknown --kind '${opts.kind}'; use activities or assets`, 2);
       const format = formatOf(file, opts.format);
@@ -66,7 +67,10 @@ export function registerImport(program: Command): void {
         const parts = [`imported ${result.inserted} activities`, `${result.duplicates} already present`];
         if (invalid) parts.push(`${invalid} invalid lines skipped`);
         if (nulBytes) parts.push(`${nulBytes} NUL bytes stripped`);
-        process.stdout.write(`${parts.join(', ')} in ${secs}s\n`);
+        if (opts.json) {
+          const summary = { kind: 'activities', imported: result.inserted, duplicates: result.duplicates, invalid, nulBytes, seconds: Number(secs) };
+          process.stdout.write(JSON.stringify(summary) + '\n');
+        } else process.stdout.write(`${parts.join(', ')} in ${secs}s\n`);
       } catch (err) {
         bar?.stop();
         if (err instanceof ImportRejected) {
@@ -81,7 +85,7 @@ export function registerImport(program: Command): void {
 }
 
 /** Loads an asset catalog (programs, static lists, forms, lead fields); all-or-nothing. */
-async function importAssets(file: string, opts: { dataDir?: string; databaseUrl?: string }): Promise<void> {
+async function importAssets(file: string, opts: { json?: boolean; dataDir?: string; databaseUrl?: string }): Promise<void> {
   let text: string;
   try {
     text = file === '-' ? await readStdin() : readFileSync(file, 'utf8');
@@ -102,8 +106,9 @@ async function importAssets(file: string, opts: { dataDir?: string; databaseUrl?
   } finally {
     await store.close();
   }
-  const counts = ASSET_KINDS.map((k) => `${parsed.assets.filter((a) => a.kind === k).length} ${k}s`);
-  process.stdout.write(`imported asset catalog: ${counts.join(', ')}\n`);
+  const counts = ASSET_KINDS.map((k) => [k, parsed.assets.filter((a) => a.kind === k).length] as const);
+  if (opts.json) process.stdout.write(JSON.stringify({ kind: 'assets', imported: Object.fromEntries(counts) }) + '\n');
+  else process.stdout.write(`imported asset catalog: ${counts.map(([k, n]) => `${n} ${k}s`).join(', ')}\n`);
 }
 
 async function readStdin(): Promise<string> {

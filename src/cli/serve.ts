@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { ConfigError, envName, loadServeConfig, SERVE_FLAGS, takesValue } from '../config/config.js';
+import { existsSync, rmSync } from 'node:fs';
+import { ConfigError, envName, loadServeConfig, SERVE_FLAGS, takesValue, type Config } from '../config/config.js';
 import { ensureDemoUser, todayUtc, writeDemoActivities, writeDemoCatalog, DEMO_DEFAULTS } from '../demo/seed.js';
+import type { Tidemark } from '../server/main.js';
 import { fail } from './store-options.js';
 
 /**
@@ -32,38 +34,52 @@ export function registerServe(program: Command): void {
     // Loaded here, not at start-up: the server's modules take 0.15 s, which every other command
     // (extract above all) would pay for nothing.
     const { createTidemark } = await import('../server/main.js');
-    const tidemark = await createTidemark(config);
-    let demoNote = '';
-    if (config.demo) {
-      const user = await ensureDemoUser(tidemark.store, Date.now());
-      if ((await tidemark.store.countActivities()) === 0) {
-        process.stderr.write(`Generating demo data (${DEMO_DEFAULTS.days} days, about ${DEMO_DEFAULTS.activitiesPerDay} activities a day)...\n`);
-        const n = await writeDemoActivities(tidemark.store, { ...DEMO_DEFAULTS, endMs: todayUtc(Date.now()) });
-        process.stderr.write(`Generated ${n} demo activities.\n`);
-      } else {
-        // A store made before the catalog existed still gets it, so the look-ups work.
-        await writeDemoCatalog(tidemark.store);
-      }
-      demoNote = `Demo API user: client_id=${user.clientId} client_secret=${user.clientSecret}\n`;
+    // A start that fails (a port in use, say) must not leave a data dir it made behind.
+    const madeDataDir = !existsSync(config.dataDir);
+    let tidemark: Awaited<ReturnType<typeof createTidemark>> | undefined;
+    try {
+      tidemark = await createTidemark(config);
+      await start(tidemark, config);
+    } catch (err) {
+      await tidemark?.close().catch(() => undefined);
+      if (madeDataDir) rmSync(config.dataDir, { recursive: true, force: true });
+      fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (config.role === 'worker') {
-      process.stdout.write(`Tidemark worker running (role worker: exports only, no HTTP) as ${tidemark.scheduler.owner}\n`);
-    } else {
-      for (const note of tidemark.tlsNotes) process.stderr.write(`${note}\n`);
-      if (tidemark.caFile) process.stderr.write(`HTTPS certificate signed by the local CA ${tidemark.caFile} (\`tidemark ca\` prints this path).\n`);
-      // One `listening on` line per port (HTTP first when both are served): scripts wait for it.
-      const suffix = config.role === 'api' ? ' (role api: exports run in worker processes)' : '';
-      const urls = (await tidemark.listen()).map((address) => address.replace('[::1]', 'localhost'));
-      process.stdout.write(`${urls.map((url) => `Tidemark listening on ${url}${suffix}\n`).join('')}${demoNote}`);
-      // The console link names the last address: HTTPS when both are served.
-      if (tidemark.console) process.stdout.write(`${consoleLine(urls.at(-1)!, config.demo ? tidemark.console.issueSignInCode() : undefined)}\n`);
-    }
-
+    const running = tidemark;
     const shutdown = (signal: string) => {
       process.stderr.write(`${signal}: finishing in-flight requests and putting running jobs back in the queue...\n`);
-      tidemark.close().then(() => process.exit(0), () => process.exit(1));
+      running.close().then(() => process.exit(0), () => process.exit(1));
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
+}
+
+/** Demo data when asked, then the listen (or the worker's line); prints the ready line. */
+async function start(tidemark: Tidemark, config: Config): Promise<void> {
+  let demoNote = '';
+  if (config.demo) {
+    const user = await ensureDemoUser(tidemark.store, Date.now());
+    if ((await tidemark.store.countActivities()) === 0) {
+      process.stderr.write(`Generating demo data (${DEMO_DEFAULTS.days} days, about ${DEMO_DEFAULTS.activitiesPerDay} activities a day)...\n`);
+      const n = await writeDemoActivities(tidemark.store, { ...DEMO_DEFAULTS, endMs: todayUtc(Date.now()) });
+      process.stderr.write(`Generated ${n} demo activities.\n`);
+    } else {
+      // A store made before the catalog existed still gets it, so the look-ups work.
+      await writeDemoCatalog(tidemark.store);
+    }
+    demoNote = `Demo API user: client_id=${user.clientId} client_secret=${user.clientSecret}\n`;
+  }
+  if (config.role === 'worker') {
+    process.stdout.write(`Tidemark worker running (role worker: exports only, no HTTP) as ${tidemark.scheduler.owner}\n`);
+  } else {
+    for (const note of tidemark.tlsNotes) process.stderr.write(`${note}\n`);
+    if (tidemark.caFile) process.stderr.write(`HTTPS certificate signed by the local CA ${tidemark.caFile} (\`tidemark ca\` prints this path).\n`);
+    // One `listening on` line per port (HTTP first when both are served): scripts wait for it.
+    const suffix = config.role === 'api' ? ' (role api: exports run in worker processes)' : '';
+    const urls = (await tidemark.listen()).map((address) => address.replace('[::1]', 'localhost'));
+    process.stdout.write(`${urls.map((url) => `Tidemark listening on ${url}${suffix}\n`).join('')}${demoNote}`);
+    // The console link names the last address: HTTPS when both are served.
+    if (tidemark.console) process.stdout.write(`${consoleLine(urls.at(-1)!, config.demo ? tidemark.console.issueSignInCode() : undefined)}\n`);
+  }
 }

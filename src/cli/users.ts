@@ -36,7 +36,12 @@ export function registerUsers(program: Command): void {
       await store.close();
       if (opts.json) process.stdout.write(JSON.stringify(list) + '\n');
       else if (list.length === 0) process.stdout.write('No API users. Create one with: npx tidemark users create --name NAME\n');
-      else for (const u of list) process.stdout.write(`${u.clientId}  ${u.role.padEnd(19)}  ${u.disabled ? 'disabled' : 'active  '}  ${u.name}\n`);
+      else {
+        const idWidth = Math.max('CLIENT ID'.length, ...list.map((u) => u.clientId.length));
+        const line = (id: string, role: string, status: string, name: string) => `${id.padEnd(idWidth)}  ${role.padEnd(19)}  ${status.padEnd(8)}  ${name}\n`;
+        process.stdout.write(line('CLIENT ID', 'ROLE', 'STATUS', 'NAME'));
+        for (const u of list) process.stdout.write(line(u.clientId, u.role, u.disabled ? 'disabled' : 'active', u.name));
+      }
     });
 
   withStoreOptions(users.command('disable').description('disable an API user; its tokens stop working'))

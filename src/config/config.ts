@@ -250,7 +250,10 @@ function tlsConfig(c: Parsed): { tls?: TlsConfig } {
   };
 }
 
-/** Config for tests and embedding: the defaults with overrides. */
+/**
+ * Config for tests and embedding: the defaults with overrides.
+ * @example const config = defaultConfig({ dataDir: '/tmp/tm', maxProcessing: 1 })
+ */
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
   return { ...loadServeConfig({}, {}), ...overrides };
 }

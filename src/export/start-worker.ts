@@ -1,5 +1,5 @@
 /** Runs one module in a worker thread and turns its single message, error or exit into a promise. */
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '@tidemark/client/internal';
 
 export interface RunningWorker<T> {
   done: Promise<T>;
@@ -20,21 +20,12 @@ export class ExportStopped extends Error {
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 };
 
 /**
- * Starts `moduleUrl` (a sibling module, named without extension) in a worker thread. In dist/
- * the worker is plain .js. Under tsx (the tests run the sources) it is .ts, and Node 20 does not
- * carry tsx's loader into workers, so a tiny bootstrap registers it first.
+ * Runs the export module `name` (e.g. 'export-worker', a sibling of this file) with `data`; it
+ * must post one message, its result. The thread is started by the one starter the client's merge
+ * worker uses too (it knows how to start a worker from TypeScript sources under tsx).
  */
-function startWorker(name: string, data: unknown): Worker {
-  const isTs = import.meta.url.endsWith('.ts');
-  const url = new URL(`./${name}${isTs ? '.ts' : '.js'}`, import.meta.url);
-  if (!isTs) return new Worker(url, { workerData: data, resourceLimits: WORKER_LIMITS });
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: data, resourceLimits: WORKER_LIMITS });
-}
-
-/** Runs the export module `name` (e.g. 'export-worker') with `data`; it must post one message, its result. */
 export function runWorker<T>(name: string, data: unknown): RunningWorker<T> {
-  const worker = startWorker(name, data);
+  const worker = startWorker(import.meta.url, name, { data, resourceLimits: WORKER_LIMITS });
   let stopped = false;
   const done = new Promise<T>((resolve, reject) => {
     let outcome: { value: T } | undefined;

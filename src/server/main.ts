@@ -35,6 +35,15 @@ export interface CreateOptions {
   pollMs?: number;
 }
 
+/**
+ * A running Tidemark: the store opened, the export scheduler started, the HTTP app built (call
+ * `app.listen` to serve it). `tidemark serve` is this plus a listen; tests and programs that embed
+ * Tidemark use it directly.
+ * @example
+ * const tm = await createTidemark(defaultConfig({ dataDir: './tidemark-data', port: 0 }));
+ * const url = await tm.app.listen({ host: '127.0.0.1', port: 0 });
+ * await tm.close();
+ */
 export async function createTidemark(config: Config, options: CreateOptions = {}): Promise<Tidemark> {
   // With the emulator controls the clock can travel: the system clock plus an offset that grows.
   const clock = options.clock ?? (config.emulatorControls ? new OffsetClock() : systemClock);

@@ -40,6 +40,12 @@ export interface CallLimitSettings {
 }
 
 /**
+ * The limit that refused a call, in the store's own words: calls in the rate window, calls in
+ * flight, calls this day. The HTTP layer maps them to Marketo's codes (606, 615, 607).
+ */
+export type CallLimit = 'rate' | 'inFlight' | 'daily';
+
+/**
  * Call limits counted in the store, so that they hold across every process that shares it.
  * Present only on backends several processes share (PostgreSQL).
  */
@@ -48,7 +54,7 @@ export interface CallCounter {
    * Counts one call if every limit allows it, atomically; otherwise names the limit that refused.
    * @example const r = await counter.admit({ user: 'etl', now, dayStart, settings }); if ('refused' in r) ...
    */
-  admit(call: { user: string; now: number; dayStart: number; settings: CallLimitSettings }): Promise<{ ticket: string } | { refused: '606' | '607' | '615' }>;
+  admit(call: { user: string; now: number; dayStart: number; settings: CallLimitSettings }): Promise<{ ticket: string } | { refused: CallLimit }>;
   /** The call is done; it no longer counts as in flight. @example await counter.release(ticket) */
   release(ticket: string): Promise<void>;
   /** Calls per user since `dayStart`. @example await counter.usage(dayStart) */

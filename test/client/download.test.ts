@@ -9,12 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { MarketoClient } from '../../src/client/client.js';
-import { downloadExport } from '../../src/client/download.js';
-import { MarketoTransportError } from '../../src/client/errors.js';
-import { readExportRows } from '../../src/client/rows.js';
-import type { FetchLike } from '../../src/client/token-provider.js';
-import type { ExportJob } from '../../src/client/types.js';
+import { downloadExport, type ExportJob, type FetchLike, MarketoClient, MarketoTransportError, readExportRows } from '@tidemark/client';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { activities, SINCE_MS, tempDir, WINDOW } from './helpers.js';
 

@@ -72,13 +72,13 @@ export function rangeFilter(types?: number[]): ExportFilter {
   return { startMs: SINCE_MS, endMs: UNTIL_MS, ...(types ? { activityTypeIds: types } : {}) };
 }
 
-/** What the store holds for the filter, as one CSV file with the 8 default columns. */
-export async function expectedCsv(store: Store, filter: ExportFilter): Promise<{ text: string; activities: Activity[] }> {
+/** What the store holds for the filter, as one CSV (or TSV, SSV) file with the 8 default columns. */
+export async function expectedCsv(store: Store, filter: ExportFilter, format: 'CSV' | 'TSV' | 'SSV' = 'CSV'): Promise<{ text: string; activities: Activity[] }> {
   const fields = [...DEFAULT_FIELDS];
-  let text = formatHeader({ fields, columnHeaderNames: {}, format: 'CSV' });
+  let text = formatHeader({ fields, columnHeaderNames: {}, format });
   const list: Activity[] = [];
   for await (const a of store.exportRows(filter)) {
-    text += formatRow(a, fields, 'CSV');
+    text += formatRow(a, fields, format);
     list.push(a);
   }
   return { text, activities: list };

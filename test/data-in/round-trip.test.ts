@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { CsvReader } from '../../src/client/csv.js';
+import { CsvReader } from '@tidemark/client/internal';
 import { ensureDemoUser, writeDemoActivities } from '../../src/demo/seed.js';
 import type { Config } from '../../src/config/config.js';
 import type { Harness } from '../helpers/harness.js';

@@ -38,9 +38,9 @@ test('the example of docs/emulator.md passes as written: the file answers 404 af
 
   const dir = tempDir(t, 'emulator-doc');
   writeFileSync(join(dir, 'expired-file.test.mjs'), testFile);
-  // `import ... from 'tidemark/dist/...'` resolves to this checkout, as it would to an installed package.
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules', 'tidemark'), 'dir');
+  // `import ... from '@tidemark/client'` resolves to this checkout's client package, as it would to an installed one.
+  mkdirSync(join(dir, 'node_modules', '@tidemark'), { recursive: true });
+  symlinkSync(join(ROOT, 'packages', 'client'), join(dir, 'node_modules', '@tidemark', 'client'), 'dir');
   // An `npx` first on PATH that runs this checkout's bin for `npx tidemark` (an executable, not a
   // shell function, so `setsid npx ...` in the example works too).
   const shimDir = join(dir, 'shim');

@@ -12,7 +12,7 @@
  * the schema is dropped when the test ends. Tests keep passing the dir around as on SQLite.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { ExportJob } from '../../src/client/types.js';
+import type { ExportJob } from '@tidemark/client';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

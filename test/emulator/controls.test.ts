@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MarketoApiError } from '../../src/client/errors.js';
-import { EmulatorClient } from '../../src/client/emulator-client.js';
+import { EmulatorClient, MarketoApiError } from '@tidemark/client';
 import { startHarness } from '../helpers/harness.js';
 import {
   assertError, BASE, cancel, completedJob, createJob, DAY, download, enqueue, oneJob, status, tokenFor, userWithToken,
@@ -215,7 +214,7 @@ test('forced 606 and 615 answer the next N admitted calls, then the server answe
   // The SDK retries 606/615 with backoff and gets through.
   await h.emu.forceCalls('606', 3);
   const retries: string[] = [];
-  const { MarketoClient } = await import('../../src/client/client.js');
+  const { MarketoClient } = await import('@tidemark/client');
   const client = new MarketoClient({
     endpoint: h.baseUrl, clientId: u.clientId, clientSecret: u.clientSecret, sleep: async () => undefined,
     onRetry: (i) => retries.push(i.reason),

@@ -1,6 +1,5 @@
 /** A harness with the emulator controls on, plus SDK clients for the API and for the controls. */
-import { MarketoClient } from '../../src/client/client.js';
-import { EmulatorClient } from '../../src/client/emulator-client.js';
+import { EmulatorClient, MarketoClient } from '@tidemark/client';
 import type { Config } from '../../src/config/config.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 

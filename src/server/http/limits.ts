@@ -114,8 +114,9 @@ export function createCallGate(settings: LimitSettings, clock: Clock, counter?: 
       const now = clock.now();
       const r = await counter.admit({ user, now, dayStart: chicagoDayStart(now), settings: shared });
       if ('ticket' in r) return r.ticket;
-      if (r.refused === '615') throw marketo.concurrencyLimited(settings.maxConcurrentRequests!);
-      if (r.refused === '606') throw marketo.rateLimited(settings.rateLimit!.calls, settings.rateLimit!.seconds);
+      // The store names the limit; Marketo's codes are this layer's business.
+      if (r.refused === 'inFlight') throw marketo.concurrencyLimited(settings.maxConcurrentRequests!);
+      if (r.refused === 'rate') throw marketo.rateLimited(settings.rateLimit!.calls, settings.rateLimit!.seconds);
       throw marketo.dailyCallQuota();
     },
     release(ticket) {

@@ -1,14 +1,14 @@
 /**
- * Marketo's call limits (606 rate, 615 in flight, 607 daily) counted in PostgreSQL, so they hold
+ * The call limits (rate, in flight, daily) counted in PostgreSQL, so they hold
  * across every api process. Admission is serialised under an advisory lock: the counts and the
  * insert are one step.
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { CallCounter, CallLimitSettings } from '../store.js';
+import type { CallCounter, CallLimit, CallLimitSettings } from '../store.js';
 
 const CALL_LOCK = 7_311_003;
-/** A process that dies with calls in flight must not hold the 615 limit forever. */
+/** A process that dies with calls in flight must not hold the in-flight limit forever. */
 const STALE_IN_FLIGHT_MS = 10 * 60_000;
 
 export class PostgresCallCounter implements CallCounter {
@@ -16,22 +16,22 @@ export class PostgresCallCounter implements CallCounter {
 
   constructor(private readonly tx: <T>(fn: (c: pg.PoolClient) => Promise<T>) => Promise<T>, private readonly q: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>) {}
 
-  async admit(call: { user: string; now: number; dayStart: number; settings: CallLimitSettings }): Promise<{ ticket: string } | { refused: '606' | '607' | '615' }> {
+  async admit(call: { user: string; now: number; dayStart: number; settings: CallLimitSettings }): Promise<{ ticket: string } | { refused: CallLimit }> {
     const { now, dayStart, settings } = call;
     const ticket = randomUUID();
     const out = await this.tx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [CALL_LOCK]);
       if (settings.maxInFlight !== undefined) {
         const n = (await c.query('SELECT count(*)::int AS n FROM calls_in_flight WHERE since > $1', [Date.now() - STALE_IN_FLIGHT_MS])).rows[0].n as number;
-        if (n >= settings.maxInFlight) return { refused: '615' as const };
+        if (n >= settings.maxInFlight) return { refused: 'inFlight' as const };
       }
       if (settings.rate) {
         const n = (await c.query('SELECT count(*)::int AS n FROM api_calls WHERE at > $1', [now - settings.rate.seconds * 1000])).rows[0].n as number;
-        if (n >= settings.rate.calls) return { refused: '606' as const };
+        if (n >= settings.rate.calls) return { refused: 'rate' as const };
       }
       if (settings.dailyQuota > 0) {
         const n = (await c.query('SELECT count(*)::int AS n FROM api_calls WHERE at >= $1', [dayStart])).rows[0].n as number;
-        if (n >= settings.dailyQuota) return { refused: '607' as const };
+        if (n >= settings.dailyQuota) return { refused: 'daily' as const };
       }
       await c.query('INSERT INTO api_calls (at, user_name) VALUES ($1, $2)', [now, call.user]);
       await c.query('INSERT INTO calls_in_flight (ticket, since) VALUES ($1, $2)', [ticket, Date.now()]);
