@@ -4,7 +4,7 @@
  */
 import { assetGroupOf, DELETE_LEAD_TYPE_ID } from './activity-types.js';
 import { DAY_MS, parseMarketoDate } from './dates.js';
-import { InvalidRequest } from './errors.js';
+import { InvalidRequest, shownValue } from './errors.js';
 
 export const EXPORT_FORMATS = ['CSV', 'TSV', 'SSV'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -118,7 +118,7 @@ function readCreatedAt(raw: unknown, options: ValidateOptions): { startMs: numbe
   const startMs = readDate(raw.startAt, 'filter.createdAt.startAt', options);
   const endMs = readDate(raw.endAt, 'filter.createdAt.endAt', options);
   if (startMs > endMs) {
-    throw InvalidRequest.rule('filter.createdAt', `startAt ${String(raw.startAt)} is after endAt ${String(raw.endAt)}`);
+    throw InvalidRequest.rule('filter.createdAt', `startAt ${shownValue(raw.startAt)} is after endAt ${shownValue(raw.endAt)}`);
   }
   const span = endMs - startMs;
   if (span > MAX_SPAN_MS) {
@@ -130,7 +130,7 @@ function readCreatedAt(raw: unknown, options: ValidateOptions): { startMs: numbe
 function readDate(raw: unknown, param: string, options: ValidateOptions): number {
   if (raw === undefined || raw === null || raw === '') throw InvalidRequest.missing(param);
   const parsed = typeof raw === 'string' ? parseMarketoDate(raw) : undefined;
-  if (!parsed || (options.strictDates && parsed.hasFraction)) throw InvalidRequest.type(param, String(raw), 'datetime');
+  if (!parsed || (options.strictDates && parsed.hasFraction)) throw InvalidRequest.type(param, shownValue(raw), 'datetime');
   return parsed.ms;
 }
 
@@ -189,7 +189,7 @@ function readFormat(raw: unknown): ExportFormat {
   if (raw === undefined || raw === null) return 'CSV';
   const upper = typeof raw === 'string' ? raw.toUpperCase() : undefined;
   if (!upper || !(EXPORT_FORMATS as readonly string[]).includes(upper)) {
-    throw InvalidRequest.rule('format', `unknown format '${String(raw)}'; use CSV, TSV or SSV`);
+    throw InvalidRequest.rule('format', `unknown format '${shownValue(raw)}'; use CSV, TSV or SSV`);
   }
   return upper as ExportFormat;
 }

@@ -61,4 +61,7 @@ export const PLAIN_TEXT = {
   badRequest: 'Bad Request',
   requestTimeout: 'Request Timeout',
   headersTooLarge: 'Request Header Fields Too Large',
+  hostMissing: 'Bad Request: an HTTP/1.1 request needs a Host header',
+  expectationFailed: "Expectation Failed: only 'Expect: 100-continue' is supported",
+  connectNotAllowed: 'Method Not Allowed: CONNECT is not supported; Tidemark is not a proxy',
 } as const;

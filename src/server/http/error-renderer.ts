@@ -51,6 +51,11 @@ export function renderError(err: FastifyError | Error, req: FastifyRequest, repl
     reply.code(413).type('text/plain; charset=utf-8').send(PLAIN_TEXT.payloadTooLarge);
     return;
   }
+  // The router refuses a path parameter over its limit, which is the URI limit (app.ts): 414.
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.code(414).type('text/plain; charset=utf-8').send(PLAIN_TEXT.uriTooLong);
+    return;
+  }
   let failure = toMarketoFailure(err);
   if (!failure && code === 'FST_ERR_BAD_URL') failure = marketo.notFound();
   if (!failure && typeof code === 'string' && code.startsWith('FST_ERR_CTP')) failure = marketo.invalidJson();

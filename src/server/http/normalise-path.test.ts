@@ -28,6 +28,12 @@ describe('normalisePath', () => {
     ['x.json', '/x.json'],
     ['../x', '/x'],
     ['abc', 'abc'],
+    // Absolute form (RFC 9112 3.2.2): the scheme and authority go, the path and query stay.
+    ['http://x/bulk/v1/activities/export.json', '/bulk/v1/activities/export.json'],
+    ['HTTPS://123-ABC-456.mktorest.com:443/rest/../bulk/v1/x.json?a=//b', '/bulk/v1/x.json?a=//b'],
+    ['http://x', '/'],
+    ['http://x?a=b', '/?a=b'],
+    ['http:/x/y', 'http:/x/y'] // not absolute form: left to the router (610),
   ];
   for (const [input, expected] of cases) test(`${input} -> ${expected}`, () => assert.equal(normalisePath(input), expected));
 });

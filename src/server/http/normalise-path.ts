@@ -1,8 +1,11 @@
 /**
  * Resolves dot segments and repeated slashes before routing, so the literal path that
  * node-marketo-rest sends, `/rest/../bulk/v1/...`, reaches `/bulk/v1/...`. The query is kept.
+ * A request target in absolute form (`GET http://host/bulk/v1/...`, which RFC 9112 3.2.2 says a
+ * server must accept) is reduced to its path first.
  */
-export function normalisePath(url: string): string {
+export function normalisePath(target: string): string {
+  const url = originForm(target);
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? '' : url.slice(q);
@@ -17,4 +20,14 @@ export function normalisePath(url: string): string {
   }
   const trailing = path.endsWith('/') && out.length > 0 ? '/' : '';
   return `/${out.join('/')}${trailing}${query}`;
+}
+
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
+
+function originForm(target: string): string {
+  if (target.startsWith('/')) return target;
+  const m = ABSOLUTE_FORM.exec(target);
+  if (!m) return target;
+  const rest = target.slice(m[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
 }
