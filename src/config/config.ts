@@ -32,6 +32,8 @@ export interface Config {
   leaseSeconds: number;
   /** Reject dates with milliseconds, as Marketo's docs say. */
   strict: boolean;
+  /** Accept the `access_token` query parameter, which Marketo removed on 2026-08-31. */
+  allowQueryToken: boolean;
   logLevel: string;
   /** Mount the emulator controls under /tidemark/v1 (docs/emulator.md). */
   emulatorControls: boolean;
@@ -62,6 +64,7 @@ export const SERVE_FLAGS = [
   ['role', 'all', 'api (HTTP only), worker (exports only) or all'],
   ['lease-seconds', '30', 'how long a worker holds a Processing job without renewing; a dead worker loses its jobs after this'],
   ['strict', undefined, "reject datetimes with milliseconds, as Marketo's docs say"],
+  ['allow-query-token', undefined, 'accept the access_token query parameter, which Marketo removed on 2026-08-31 (refused by default: 601)'],
   ['log-level', 'info', 'fatal, error, warn, info, debug, trace or silent'],
   ['emulator-controls', undefined, 'serve the emulator controls under /tidemark/v1 (clock travel, faults, reset); needs --admin-token'],
   ['admin-token', undefined, 'the bearer token the emulator controls require, at least 16 characters (prefer the variable: argv is visible to ps)'],
@@ -115,6 +118,7 @@ const schema = z
     role: z.enum(['api', 'worker', 'all']),
     'lease-seconds': int(2),
     strict: bool.default(false),
+    'allow-query-token': bool.default(false),
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'emulator-controls': bool.default(false),
     'admin-token': z.string().min(16, 'must be at least 16 characters').optional(),
@@ -174,6 +178,7 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
     role: c.role,
     leaseSeconds: c['lease-seconds'],
     strict: c.strict,
+    allowQueryToken: c['allow-query-token'],
     logLevel: c['log-level'],
     emulatorControls: c['emulator-controls'],
     ...(c['admin-token'] ? { adminToken: c['admin-token'] } : {}),

@@ -4,7 +4,7 @@
  * test keeps the two in sync.
  */
 export const MARKETO_ERRORS = {
-  '601': { title: 'Access token invalid', when: 'No token, or a token Tidemark never issued' },
+  '601': { title: 'Access token invalid', when: 'No token, a token Tidemark never issued, or a token in the access_token query parameter (without --allow-query-token)' },
   '602': { title: 'Access token expired', when: 'The token is past its 3600 s lifetime' },
   '603': { title: 'Access denied', when: "The API user's role lacks Read-Only or Read-Write Activity, or the user is disabled" },
   '606': { title: "Max rate limit '%s' exceeded with in '%s' secs", when: 'More calls than the rate limit in its window (default 100 per 20 s)' },
@@ -34,6 +34,8 @@ export class MarketoApiFailure extends Error {
 
 export const marketo = {
   tokenInvalid: () => new MarketoApiFailure('601', 'Access token invalid'),
+  /** Marketo removed the query parameter on 2026-08-31; the message says where the token goes instead. */
+  queryTokenRefused: () => new MarketoApiFailure('601', "Access token invalid: the access_token query parameter is not accepted; send the token in the 'Authorization: Bearer' header"),
   tokenExpired: () => new MarketoApiFailure('602', 'Access token expired'),
   accessDenied: () => new MarketoApiFailure('603', 'Access denied'),
   rateLimited: (calls: number, seconds: number) =>

@@ -4,7 +4,8 @@
  *   1. path normalise   rewriteUrl: `/rest/../bulk/v1/...` -> `/bulk/v1/...`
  *   2. request id       `<hex>#<epoch ms hex>`, on every answer and log line
  *   3. URI length       over 8 KB -> HTTP 414; an HTTP/1.1 request without Host -> HTTP 400
- *   4. token            Bearer header or access_token query -> API user (601, 602, 603 disabled);
+ *   4. token            Bearer header (access_token query only with --allow-query-token) -> API user
+ *                       (601, 602, 603 disabled);
  *                       on the emulator controls, the admin token instead (HTTP 401), no limits
  *   5. permission       the route's access level against the user's role (603)
  *   6. limits           in flight (615), rate (606), daily calls (607); identity calls exempt;
@@ -90,7 +91,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const access = req.routeOptions.config.access;
     if (!access || access === 'identity' || access === 'public') return;
     if (access === 'admin') return checkAdminToken(config.adminToken, req.headers.authorization); // 4 (emulator)
-    const user = await authenticate(tokenFrom(req.headers.authorization, req.query)); // 4
+    const user = await authenticate(tokenFrom(req.headers.authorization, req.query, config.allowQueryToken)); // 4
     authorize(user, access); // 5
     req.ctx.user = user;
     req.ctx.ticket = await limits.admit(user.name); // 6

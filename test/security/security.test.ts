@@ -42,7 +42,7 @@ test('no secret, access token or admin token is ever logged, even at trace level
   const chunks: string[] = [];
   const sink = new Writable({ write(c: Buffer, _e, cb) { chunks.push(c.toString('utf8')); cb(); } });
   const clock = new ManualClock(T0);
-  const config = defaultConfig({ dataDir: tempDir(t.name), port: 0, emulatorControls: true, adminToken: ADMIN_TOKEN, logLevel: 'trace' });
+  const config = defaultConfig({ dataDir: tempDir(t.name), port: 0, emulatorControls: true, adminToken: ADMIN_TOKEN, logLevel: 'trace', allowQueryToken: true });
   const tm = await createTidemark(config, { clock, log: createLogger('trace', sink), pollMs: 50 });
   t.after(() => tm.close());
   const url = await tm.app.listen({ host: '127.0.0.1', port: 0 });

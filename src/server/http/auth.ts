@@ -5,14 +5,19 @@ import type { ApiUser, Store } from '../../store/store.js';
 import { allows, type Access as PermissionAccess } from '../../domain/permissions.js';
 import { readCache } from './read-cache.js';
 
-/** Both `Authorization: Bearer` and the legacy `access_token` query parameter are accepted. */
-export function tokenFrom(authorization: string | undefined, query: unknown): string | undefined {
+/**
+ * The token a request carries: `Authorization: Bearer`, or the legacy `access_token` query
+ * parameter only when `allowQuery` (`serve --allow-query-token`). Marketo removed the parameter on
+ * 2026-08-31, so by default a request that carries its token only there is refused as carrying
+ * none (601), with a message that names the header; a header token wins over a query one.
+ */
+export function tokenFrom(authorization: string | undefined, query: unknown, allowQuery: boolean): string | undefined {
   const m = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
   if (m) return m[1];
   const q = (query as Record<string, unknown> | undefined)?.access_token;
-  if (typeof q === 'string' && q !== '') return q;
-  if (Array.isArray(q) && typeof q[0] === 'string') return q[0];
-  return undefined;
+  const fromQuery = typeof q === 'string' && q !== '' ? q : Array.isArray(q) && typeof q[0] === 'string' ? q[0] : undefined;
+  if (fromQuery !== undefined && !allowQuery) throw marketo.queryTokenRefused();
+  return fromQuery;
 }
 
 /**
