@@ -27,6 +27,8 @@ export interface Config {
   maxConcurrentRequests?: number;
   /** 0 = unlimited. */
   dailyCallQuota: number;
+  /** Failed identity calls per client id and per address in a window (HTTP 429 beyond); undefined = off. */
+  identityFailureLimit?: RateLimit;
   /** Which parts of the server this process runs. */
   role: 'api' | 'worker' | 'all';
   leaseSeconds: number;
@@ -61,6 +63,7 @@ export const SERVE_FLAGS = [
   ['rate-limit', '100/20', "calls per seconds per subscription ('off' to disable)"],
   ['max-concurrent-requests', '10', "requests in flight ('off' to disable)"],
   ['daily-call-quota', '50000', 'calls per day (0 = unlimited)'],
+  ['identity-failure-limit', '30/60', "failed identity calls per client id and per address in SECONDS before HTTP 429 ('off' to disable)"],
   ['role', 'all', 'api (HTTP only), worker (exports only) or all'],
   ['lease-seconds', '30', 'how long a worker holds a Processing job without renewing; a dead worker loses its jobs after this'],
   ['strict', undefined, "reject datetimes with milliseconds, as Marketo's docs say"],
@@ -115,6 +118,7 @@ const schema = z
     'rate-limit': offOr(rateLimit),
     'max-concurrent-requests': offOr(int(1).describe('a positive integer')),
     'daily-call-quota': int(0),
+    'identity-failure-limit': offOr(rateLimit),
     role: z.enum(['api', 'worker', 'all']),
     'lease-seconds': int(2),
     strict: bool.default(false),
@@ -175,6 +179,7 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
     ...(c['rate-limit'] ? { rateLimit: c['rate-limit'] } : {}),
     ...(c['max-concurrent-requests'] ? { maxConcurrentRequests: c['max-concurrent-requests'] } : {}),
     dailyCallQuota: c['daily-call-quota'],
+    ...(c['identity-failure-limit'] ? { identityFailureLimit: c['identity-failure-limit'] } : {}),
     role: c.role,
     leaseSeconds: c['lease-seconds'],
     strict: c.strict,

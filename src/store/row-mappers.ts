@@ -39,7 +39,7 @@ export function toUser(r: Row): ApiUser {
 }
 
 export function toToken(r: Row): AccessToken {
-  return { token: r.token as string, clientId: r.client_id as string, issuedAt: r.issued_at as number, expiresAt: r.expires_at as number };
+  return { tokenHash: r.token_hash as string, nonce: r.nonce as string, clientId: r.client_id as string, issuedAt: r.issued_at as number, expiresAt: r.expires_at as number };
 }
 
 export function toAsset(r: Row): Asset {

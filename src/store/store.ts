@@ -24,8 +24,15 @@ export interface ApiUser {
   createdAt: number;
 }
 
+/**
+ * An access token as the store keeps it: never the token itself (a copy of the store is no set of
+ * live tokens), only its digest, which requests are looked up by, and the nonce that, with the
+ * client's secret, gives the token again (lib/secrets.ts, docs/decisions/2026-12-03-token-storage.md).
+ */
 export interface AccessToken {
-  token: string;
+  /** SHA-256 of the token, hex (`tokenDigest`). */
+  tokenHash: string;
+  nonce: string;
   clientId: string;
   issuedAt: number;
   expiresAt: number;
@@ -146,10 +153,10 @@ export interface Store {
   disableUser(clientId: string): Promise<boolean>;
   /** The newest token of the client that is still valid at `now`. @example await store.findLiveToken(id, clock.now()) */
   findLiveToken(clientId: string, now: number): Promise<AccessToken | undefined>;
-  /** @example await store.saveToken({ token, clientId, issuedAt: now, expiresAt: now + 3_600_000 }) */
+  /** @example await store.saveToken({ tokenHash: tokenDigest(token), nonce, clientId, issuedAt: now, expiresAt: now + 3_600_000 }) */
   saveToken(token: AccessToken): Promise<void>;
-  /** @example const t = await store.findToken(bearer) */
-  findToken(token: string): Promise<AccessToken | undefined>;
+  /** The token row with this digest. @example const t = await store.findToken(tokenDigest(bearer)) */
+  findToken(tokenHash: string): Promise<AccessToken | undefined>;
   /**
    * Optional: a value that changes whenever the stored data changes, by this connection or any other
    * (thread or process), cheap enough to read on every call; while it stays the same, a read answers

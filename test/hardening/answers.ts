@@ -50,7 +50,7 @@ export function undocumented(a: Answer, onCode: (code: string) => void = () => u
   }
   if (a.status === 206) return undefined;
   if (a.status === 400 && /^text\/plain/.test(contentType(a)) && a.body !== '') return undefined; // malformed HTTP, no Host
-  if (a.status === 400 || a.status === 401) {
+  if (a.status === 400 || a.status === 401 || a.status === 429) { // 429: identity's failure limit or a full hashing queue
     try {
       const o = JSON.parse(a.body) as { error?: unknown; error_description?: unknown };
       if (typeof o.error === 'string' && typeof o.error_description === 'string') {

@@ -152,7 +152,8 @@ const tokenString = fc.oneof(
 
 describe(`fuzzing the in-process server (fast-check seed ${SEED}, scale ${SCALE})`, () => {
   before(async () => {
-    h = await startHarness('fuzz', { ...NO_LIMITS, emulatorControls: true, adminToken: ADMIN_TOKEN });
+    // No identity failure limit: every fuzzed credential must reach the secret check (identity-attack.test.ts tests the limit).
+    h = await startHarness('fuzz', { ...NO_LIMITS, identityFailureLimit: undefined, emulatorControls: true, adminToken: ADMIN_TOKEN });
     await h.store.importActivities(Array.from({ length: 40 }, (_, i) => activity({ activityDate: Date.UTC(2026, 0, 15, 11, i) })));
     token = (await userWithToken(h, 'read-write-activity')).token;
     other = (await userWithToken(h)).token;
@@ -251,20 +252,24 @@ describe(`fuzzing the in-process server (fast-check seed ${SEED}, scale ${SCALE}
   });
 
   test('token strings: never accepted, as Bearer, access_token, admin token or client credentials', async () => {
-    await fc.assert(fc.asyncProperty(tokenString, fc.nat({ max: 3 }), async (t, where) => {
+    // Every spelling of the credential parameters' names a server or a lenient client might read.
+    const tokenName = fc.constantFrom('access_token', 'access%5Ftoken', 'access%5ftoken', 'ACCESS_TOKEN', 'access_token[]', 'access%255Ftoken');
+    const secretName = fc.constantFrom('client_secret', 'client%5Fsecret', 'Client_Secret', 'client_secret[]', 'client%5Fsecret%5B%5D');
+    const idName = fc.constantFrom('client_id', 'client%5Fid', 'client_id[]');
+    await fc.assert(fc.asyncProperty(tokenString, fc.nat({ max: 3 }), tokenName, secretName, idName, async (t, where, tName, sName, iName) => {
       const enc = encodeURIComponent(t);
       const ascii = /^[\x20-\x7e]*$/.test(t) && t.trim() === t && t !== '';
       if (where === 0 && ascii) {
         const a = await send('token strings', { url: `${BASE}/${createdId}/status.json`, headers: { authorization: `Bearer ${t}` } });
         assert.match(a.body, /"code":"601"/);
       } else if (where === 1 || (where === 0 && !ascii)) {
-        const a = await send('token strings', { url: `${BASE}.json?access_token=${enc}` });
+        const a = await send('token strings', { url: `${BASE}.json?${tName}=${enc}` });
         assert.match(a.body, /"code":"601"/);
       } else if (where === 2 && ascii) {
         const a = await send('token strings', { url: '/tidemark/v1/emulator', headers: { authorization: `Bearer ${t}` } });
         assert.equal(a.status, 401);
       } else {
-        const a = await send('token strings', { url: `/identity/oauth/token?grant_type=client_credentials&client_id=${enc}&client_secret=${enc}` });
+        const a = await send('token strings', { url: `/identity/oauth/token?grant_type=client_credentials&${iName}=${enc}&${sName}=${enc}` });
         assert.equal(a.status, 401);
       }
     }), runs(1500));

@@ -1,6 +1,7 @@
 /** Token and permission steps of the pipeline. */
 import { marketo } from '../../errors/catalog.js';
 import type { Clock } from '../../lib/clock.js';
+import { tokenDigest } from '../../lib/secrets.js';
 import type { ApiUser, Store } from '../../store/store.js';
 import { allows, type Access as PermissionAccess } from '../../domain/permissions.js';
 import { readCache } from './read-cache.js';
@@ -27,13 +28,14 @@ export function tokenFrom(authorization: string | undefined, query: unknown, all
 export function createAuthenticator(store: Store, clock: Clock): (token: string | undefined) => Promise<ApiUser> {
   // Kept while the store is unchanged (read-cache.ts): these two reads were two of a status call's
   // three SQLite look-ups, and `users disable` from another process still counts from the next call.
-  const lookUp = readCache(store, async (token) => {
-    const found = await store.findToken(token);
+  // Keyed by the token's digest: the store holds no token, only its digest (secrets.ts).
+  const lookUp = readCache(store, async (tokenHash) => {
+    const found = await store.findToken(tokenHash);
     return found && { token: found, user: await store.findUser(found.clientId) };
   });
   return async (token) => {
     if (!token || token.length > 200) throw marketo.tokenInvalid();
-    const found = await lookUp(token);
+    const found = await lookUp(tokenDigest(token));
     if (!found) throw marketo.tokenInvalid();
     if (found.token.expiresAt <= clock.now()) throw marketo.tokenExpired();
     if (!found.user) throw marketo.tokenInvalid();

@@ -14,6 +14,8 @@ export class OAuthFailure extends Error {
     readonly status: number,
     readonly error: string,
     readonly description: string,
+    /** Sent as `Retry-After` (seconds) with a 429. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(description);
   }
@@ -42,6 +44,7 @@ export function envelopeFor(requestId: string, failure: MarketoApiFailure) {
 export function renderError(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof OAuthFailure) {
     if (req.ctx) req.ctx.errorCode = err.error;
+    if (err.retryAfterSeconds !== undefined) reply.header('Retry-After', String(err.retryAfterSeconds));
     reply.code(err.status).send({ error: err.error, error_description: err.description });
     return;
   }

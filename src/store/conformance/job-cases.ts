@@ -243,7 +243,7 @@ export const jobCases: Record<string, StoreCase> = {
   'resetData deletes jobs and tokens, keeps users; activities and leads only when asked': async (store) => {
     await store.createUser(user('c-1'));
     await insert(store, at('a', 'Queued'), at('b', 'Processing'), at('c', 'Completed'));
-    await store.saveToken({ token: 't-1', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + DAY });
+    await store.saveToken({ tokenHash: 't-1', nonce: 'n-1', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + DAY });
     await store.importActivities([activity({ leadId: 77 }), activity({ leadId: 78 })]);
     assert.deepEqual(await store.resetData({ activities: false }), { jobs: 3, tokens: 1, activities: 0 });
     assert.equal(await store.getJob('a'), undefined);

@@ -116,12 +116,12 @@ export class PostgresStore implements Store {
     return r && toToken(r);
   }
   async saveToken(t: AccessToken): Promise<void> {
-    await this.q(SQL.insertToken, [t.token, t.clientId, t.issuedAt, t.expiresAt]);
+    await this.q(SQL.insertToken, [t.tokenHash, t.nonce, t.clientId, t.issuedAt, t.expiresAt]);
     await this.q(SQL.deleteTokensExpiredBefore, [t.issuedAt - 86_400_000]);
   }
-  async findToken(token: string): Promise<AccessToken | undefined> {
-    if (hasNul(token)) return undefined;
-    const [r] = await this.q(SQL.findToken, [token]);
+  async findToken(tokenHash: string): Promise<AccessToken | undefined> {
+    if (hasNul(tokenHash)) return undefined;
+    const [r] = await this.q(SQL.findToken, [tokenHash]);
     return r && toToken(r);
   }
 

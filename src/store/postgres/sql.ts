@@ -123,9 +123,9 @@ export const SQL = {
   listUsers: 'SELECT * FROM users ORDER BY created_at, name',
   disableUser: 'UPDATE users SET disabled = true WHERE client_id = $1',
   findLiveToken: 'SELECT * FROM tokens WHERE client_id = $1 AND expires_at > $2 ORDER BY expires_at DESC LIMIT 1',
-  insertToken: 'INSERT INTO tokens (token, client_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)',
+  insertToken: 'INSERT INTO tokens (token_hash, nonce, client_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
   deleteTokensExpiredBefore: 'DELETE FROM tokens WHERE expires_at < $1',
-  findToken: 'SELECT * FROM tokens WHERE token = $1',
+  findToken: 'SELECT * FROM tokens WHERE token_hash = $1',
 
   putAsset: `INSERT INTO assets (kind, id, name, qualified_name, data) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (kind, id) DO UPDATE SET name = EXCLUDED.name, qualified_name = EXCLUDED.qualified_name, data = EXCLUDED.data`,

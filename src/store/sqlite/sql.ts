@@ -135,8 +135,8 @@ export const SQL = {
   disableUser: 'UPDATE users SET disabled = 1 WHERE client_id = ?',
 
   findLiveToken: `SELECT * FROM tokens WHERE client_id = ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1`,
-  insertToken: 'INSERT INTO tokens (token, client_id, issued_at, expires_at) VALUES (?, ?, ?, ?)',
-  findToken: 'SELECT * FROM tokens WHERE token = ?',
+  insertToken: 'INSERT INTO tokens (token_hash, nonce, client_id, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+  findToken: 'SELECT * FROM tokens WHERE token_hash = ?',
   deleteTokensExpiredBefore: 'DELETE FROM tokens WHERE expires_at < ?',
 
   insertJob: `INSERT INTO jobs (export_id, owner, format, status, request, created_at, queued_at, started_at, finished_at,

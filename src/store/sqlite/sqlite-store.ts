@@ -79,12 +79,12 @@ export class SqliteStore implements Store {
     return row && toToken(row);
   }
   async saveToken(t: AccessToken): Promise<void> {
-    this.stmt(SQL.insertToken).run(t.token, t.clientId, t.issuedAt, t.expiresAt);
+    this.stmt(SQL.insertToken).run(t.tokenHash, t.nonce, t.clientId, t.issuedAt, t.expiresAt);
     // Old tokens are useless after a day; keep the table small.
     this.stmt(SQL.deleteTokensExpiredBefore).run(t.issuedAt - 86_400_000);
   }
-  async findToken(token: string): Promise<AccessToken | undefined> {
-    const row = this.stmt(SQL.findToken).get(token) as Row | undefined;
+  async findToken(tokenHash: string): Promise<AccessToken | undefined> {
+    const row = this.stmt(SQL.findToken).get(tokenHash) as Row | undefined;
     return row && toToken(row);
   }
   /**
