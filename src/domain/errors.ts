@@ -94,3 +94,14 @@ export class ExportQuotaExceeded extends Error {
     this.name = 'ExportQuotaExceeded';
   }
 }
+
+/**
+ * The store cannot do what was asked for now, through no fault of the request: its disk is full,
+ * its server is unreachable or out of resources. Retrying later may work; nothing was changed.
+ */
+export class StoreUnavailable extends Error {
+  constructor(readonly reason: 'full' | 'unreachable' | 'busy', options?: { cause?: unknown }) {
+    super(`the store is unavailable (${reason})`, options);
+    this.name = 'StoreUnavailable';
+  }
+}

@@ -9,6 +9,7 @@ export const MARKETO_ERRORS = {
   '603': { title: 'Access denied', when: "The API user's role lacks Read-Only or Read-Write Activity, or the user is disabled" },
   '606': { title: "Max rate limit '%s' exceeded with in '%s' secs", when: 'More calls than the rate limit in its window (default 100 per 20 s)' },
   '607': { title: 'Daily quota reached', when: 'More calls today than the daily call quota (default 50,000)' },
+  '608': { title: 'API Temporarily Unavailable', when: 'The store cannot serve now (full disk, unreachable database); retry later, nothing was changed' },
   '609': { title: 'Invalid JSON', when: 'The create body is not JSON' },
   '610': { title: 'Requested resource not found', when: 'Unknown path or method' },
   '611': { title: 'System error', when: 'Anything unexpected; the cause is logged, never sent' },
@@ -41,6 +42,7 @@ export const marketo = {
   rateLimited: (calls: number, seconds: number) =>
     new MarketoApiFailure('606', `Max rate limit '${calls}' exceeded with in '${seconds}' secs`),
   dailyCallQuota: () => new MarketoApiFailure('607', 'Daily quota reached'),
+  temporarilyUnavailable: () => new MarketoApiFailure('608', 'API Temporarily Unavailable'),
   invalidJson: () => new MarketoApiFailure('609', 'Invalid JSON'),
   notFound: () => new MarketoApiFailure('610', 'Requested resource not found'),
   systemError: () => new MarketoApiFailure('611', 'System error'),

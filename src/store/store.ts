@@ -133,6 +133,15 @@ export interface Lease {
 
 export type JobPatch = Partial<Omit<JobRecord, 'exportId' | 'owner' | 'format' | 'request' | 'createdAt'>>;
 
+/** What the file sweep reads of a job that has files. */
+export interface JobOwnership {
+  exportId: string;
+  status: JobStatus;
+  finishedAt?: number;
+  /** Who runs a Processing job, and until when (absent otherwise). */
+  lease?: Lease;
+}
+
 /** Where a store lives, in a form that can be posted to a worker thread. */
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -280,8 +289,12 @@ export interface Store {
   requeueProcessing(exportIds?: string[]): Promise<number>;
   /** Sum of fileSize of jobs Completed at or after `since`. @example await store.exportedBytesSince(dayStart) */
   exportedBytesSince(since: number): Promise<number>;
-  /** Completed jobs finished before `before`, whose files are due for deletion. @example await store.jobsFinishedBefore(cutoff) */
-  jobsFinishedBefore(before: number): Promise<JobRecord[]>;
+  /**
+   * The jobs among `exportIds` that exist, with what decides whether their files may stay: status,
+   * finishedAt and the lease of a Processing job. For the file sweep (export/file-sweep.ts).
+   * @example const owners = await store.jobOwnership(files.list().map((f) => f.exportId))
+   */
+  jobOwnership(exportIds: string[]): Promise<JobOwnership[]>;
   /** How many jobs are in each status (every status present, 0 when none); for /metrics. @example (await store.countJobsByStatus()).Queued */
   countJobsByStatus(): Promise<Record<JobStatus, number>>;
   /** Deletes job rows that ended (or were created, if never ended) before `before`. @example await store.deleteJobsEndedBefore(cutoff) */

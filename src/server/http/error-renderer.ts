@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  AlreadyQueued, DuplicateName, ExportQuotaExceeded, InvalidRequest, InvalidTransition, JobNotFound, QueueFull,
+  AlreadyQueued, DuplicateName, ExportQuotaExceeded, InvalidRequest, InvalidTransition, JobNotFound, QueueFull, StoreUnavailable,
 } from '../../domain/errors.js';
 import { marketo, MarketoApiFailure, PLAIN_TEXT } from '../../errors/catalog.js';
 
@@ -57,6 +57,13 @@ export function renderError(err: FastifyError | Error, req: FastifyRequest, repl
   // The router refuses a path parameter over its limit, which is the URI limit (app.ts): 414.
   if (code === 'FST_ERR_MAX_PARAM_LENGTH') {
     reply.code(414).type('text/plain; charset=utf-8').send(PLAIN_TEXT.uriTooLong);
+    return;
+  }
+  if (err instanceof StoreUnavailable) {
+    // Not the client's fault and not a bug: the cause is logged, the client told to retry (608).
+    req.log.error({ err: err.cause ?? err, requestId: req.ctx?.requestId }, `store unavailable (${err.reason})`);
+    if (req.ctx) req.ctx.errorCode = '608';
+    reply.code(200).send(envelopeFor(req.ctx?.requestId ?? '0000#0', marketo.temporarilyUnavailable()));
     return;
   }
   let failure = toMarketoFailure(err);

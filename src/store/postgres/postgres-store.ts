@@ -11,9 +11,9 @@ import type { ExportRequest } from '../../domain/export-request.js';
 import { formatRow } from '../../domain/file-format.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, PlannedSlice, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ApiUser, ExportKey, JobOwnership, ExportSlice, ImportResult, JobPatch, PlannedSlice, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
-import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
+import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
 import { PostgresCallCounter } from './call-counter.js';
 import { MIGRATIONS } from './schema.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
@@ -364,8 +364,11 @@ export class PostgresStore implements Store {
   async exportedBytesSince(since: number): Promise<number> {
     return (await this.q(SQL.exportedBytesSince, [since]))[0]!.n as number;
   }
-  async jobsFinishedBefore(before: number): Promise<JobRecord[]> {
-    return (await this.q(SQL.jobsFinishedBefore, [before])).map(toJob);
+  async jobOwnership(exportIds: string[]): Promise<JobOwnership[]> {
+    // An id with a NUL byte cannot be stored, so it owns nothing (and PostgreSQL text refuses it).
+    const ids = exportIds.filter((id) => !hasNul(id));
+    if (ids.length === 0) return [];
+    return (await this.q(SQL.jobOwnership, [ids])).map(toOwnership);
   }
   async deleteJobsEndedBefore(before: number): Promise<number> {
     await this.ready;

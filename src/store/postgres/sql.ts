@@ -155,7 +155,8 @@ export const SQL = {
   renewLeases: `UPDATE jobs SET lease_expires_at = $1 WHERE export_id = ANY($2::text[]) AND lease_owner = $3 AND status = 'Processing'
     RETURNING export_id`,
   exportedBytesSince: `SELECT coalesce(sum(file_size), 0)::bigint AS n FROM jobs WHERE status = 'Completed' AND finished_at >= $1`,
-  jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < $1`,
+  jobOwnership: `SELECT export_id, status, finished_at, lease_owner, lease_expires_at FROM jobs
+    WHERE export_id = ANY($1::text[])`,
   deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < $1 AND status NOT IN ('Queued', 'Processing')`,
   // The emulator's reset (resetData). Activities are counted first: TRUNCATE reports no row count.
   countJobsByStatus: 'SELECT status, count(*)::int AS n FROM jobs GROUP BY status',

@@ -153,7 +153,8 @@ export const SQL = {
   setLease: 'UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE export_id = ?',
   renewLease: `UPDATE jobs SET lease_expires_at = ? WHERE export_id = ? AND lease_owner = ? AND status = 'Processing'`,
   exportedBytesSince: `SELECT coalesce(sum(file_size), 0) FROM jobs WHERE status = 'Completed' AND finished_at >= ?`,
-  jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < ?`,
+  jobOwnership: `SELECT export_id, status, finished_at, lease_owner, lease_expires_at FROM jobs
+    WHERE export_id IN (SELECT value FROM json_each(?))`,
   deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < ?
     AND status NOT IN ('Queued', 'Processing')`,
   // The emulator's reset (resetData).

@@ -9,9 +9,9 @@ import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull
 import type { ExportRequest } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ApiUser, ExportKey, JobOwnership, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
-import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
+import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
 import { MIGRATIONS } from './schema.js';
 import { exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
@@ -328,8 +328,9 @@ export class SqliteStore implements Store {
   async exportedBytesSince(since: number): Promise<number> {
     return this.stmt(SQL.exportedBytesSince).pluck().get(since) as number;
   }
-  async jobsFinishedBefore(before: number): Promise<JobRecord[]> {
-    return (this.stmt(SQL.jobsFinishedBefore).all(before) as Row[]).map(toJob);
+  async jobOwnership(exportIds: string[]): Promise<JobOwnership[]> {
+    if (exportIds.length === 0) return [];
+    return (this.stmt(SQL.jobOwnership).all(JSON.stringify(exportIds)) as Row[]).map(toOwnership);
   }
   async deleteJobsEndedBefore(before: number): Promise<number> {
     return this.stmt(SQL.deleteJobsEndedBefore).run(before).changes;
