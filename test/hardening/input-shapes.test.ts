@@ -167,3 +167,26 @@ test('a path parameter past the URI limit is 414, as the rest of an over-long UR
   }
   assert.deepEqual(lines.filter((l) => l.includes('"level":50')), [], 'no error was logged');
 });
+
+test('filter texts with NUL, lone surrogates or 100,000 characters: the job completes, selecting what an import of the same text stored (both stores)', async (t) => {
+  const h = await startHarness(t.name, { rateLimit: undefined });
+  t.after(() => h.close());
+  const long = 'v'.repeat(100_000);
+  await h.store.importActivities([
+    activity({ activityTypeId: 2, primaryAttributeValue: 'ab' }), // what importing "a\u0000b" stores
+    activity({ activityTypeId: 2, primaryAttributeValue: 'x\uFFFDy' }), // what importing "x\uD800y" stores
+    activity({ activityTypeId: 2, primaryAttributeValue: long }),
+    activity({ activityTypeId: 2, primaryAttributeValue: 'other' }),
+  ]);
+  const { token } = await userWithToken(h);
+  const created = await post(h, token, `${BASE}/create.json`, JSON.stringify({
+    fields: ['primaryAttributeValue'],
+    filter: { createdAt: { startAt: START, endAt: END }, activityTypeIds: [2], primaryAttributeValues: ['a\u0000b', 'x\uD800y', long, '\u0000'] },
+  }));
+  assert.equal(created.success, true, JSON.stringify(created).slice(0, 300));
+  const id = created.result[0].exportId;
+  await h.json(`${BASE}/${id}/enqueue.json`, { method: 'POST', token });
+  assert.equal(await h.tm.scheduler.waitForJob(id), 'Completed');
+  const file = await (await h.call(`${BASE}/${id}/file.json`, { token })).text();
+  assert.deepEqual(file.split('\n').slice(1, -1).sort(), ['ab', long, 'x\uFFFDy'].sort());
+});
