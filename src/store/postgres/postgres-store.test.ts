@@ -61,3 +61,29 @@ test('a schema made before tokens were hashed loses its clear tokens when opened
     await client.end();
   }
 });
+
+test('calls in flight of a process that died stop counting after staleMs; a live process keeps its long calls counted', { skip: url ? false : 'TIDEMARK_TEST_DATABASE_URL is not set' }, async () => {
+  const u = new URL(url!);
+  u.searchParams.set('schema', `t_${process.pid}_in_flight`);
+  const timing = { heartbeatMs: 50, staleMs: 400 };
+  const live = new PostgresStore(u.toString(), { poolSize: 2, inFlightTiming: timing });
+  const dying = new PostgresStore(u.toString(), { poolSize: 2, inFlightTiming: timing });
+  stores.push(live);
+  const settings = { maxInFlight: 2, dailyQuota: 0 };
+  const admit = (s: PostgresStore) => s.callCounter.admit({ user: 'u', now: Date.now(), dayStart: 0, settings });
+  try {
+    const long = await admit(live); // a long download: its process lives and refreshes it
+    assert.ok('ticket' in long);
+    assert.ok('ticket' in (await admit(dying)));
+    await dying.close(); // the process dies with that call in flight: nothing refreshes it any more
+    assert.deepEqual(await admit(live), { refused: '615' });
+    await new Promise((r) => setTimeout(r, timing.staleMs + 200));
+    const next = await admit(live);
+    assert.ok('ticket' in next, 'the dead process no longer holds a place');
+    assert.deepEqual(await admit(live), { refused: '615' }, 'the live long call still counts');
+    await live.callCounter.release(long.ticket);
+    if ('ticket' in next) await live.callCounter.release(next.ticket);
+  } finally {
+    await live.close();
+  }
+});

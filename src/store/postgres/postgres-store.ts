@@ -14,7 +14,7 @@ import type {
   AccessToken, ApiUser, ExportKey, JobOwnership, ExportSlice, ImportResult, JobPatch, PlannedSlice, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
-import { PostgresCallCounter } from './call-counter.js';
+import { IN_FLIGHT_TIMING, PostgresCallCounter } from './call-counter.js';
 import { MIGRATIONS } from './schema.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
 import { copyTextLine, exportCopy, exportCount, exportKeyAt, exportRowsPage, IMPORT_LOCK, JOB_LIMIT_LOCK, SQL } from './sql.js';
@@ -49,14 +49,14 @@ export class PostgresStore implements Store {
   private pinned?: Client;
   readonly callCounter: PostgresCallCounter;
 
-  constructor(url: string, options: { poolSize?: number; migrate?: boolean } = {}) {
+  constructor(url: string, options: { poolSize?: number; migrate?: boolean; inFlightTiming?: typeof IN_FLIGHT_TIMING } = {}) {
     this.location = { kind: 'postgres', url };
     const { connectionString, schema } = parsePostgresUrl(url);
     this.schema = schema;
     this.pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, options: `-c search_path=${schema}` });
     this.pool.on('error', () => undefined); // an idle client dropped by the server; the next query reconnects
     this.ready = options.migrate === false ? Promise.resolve() : this.migrate();
-    this.callCounter = new PostgresCallCounter((fn) => this.tx(fn), (sql, params) => this.q(sql, params));
+    this.callCounter = new PostgresCallCounter((fn) => this.tx(fn), (sql, params) => this.q(sql, params), options.inFlightTiming);
   }
 
   private async migrate(): Promise<void> {
