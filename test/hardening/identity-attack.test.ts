@@ -66,16 +66,20 @@ test('an unknown client id is refused in the time a known one with a wrong secre
   const u = await h.user();
   const known: number[] = [], unknown: number[] = [];
   await identity(h, u.clientId, 'warm-up');
-  for (let i = 0; i < 12; i++) {
-    for (const [list, id] of [[known, u.clientId], [unknown, randomUUID()]] as const) {
+  for (let i = 0; i < 20; i++) {
+    // Alternating which goes first, so neither always follows the other's work.
+    const pair = [[known, u.clientId], [unknown, randomUUID()]] as const;
+    for (const [list, id] of i % 2 ? pair : [...pair].reverse()) {
       const t0 = performance.now();
       assert.equal((await identity(h, id, `wrong-${i}`)).status, 401);
       list.push(performance.now() - t0);
     }
   }
-  const ratio = percentile(unknown, 50) / percentile(known, 50);
-  process.stdout.write(`# identity timing: known client, wrong secret p50 ${percentile(known, 50).toFixed(1)} ms; unknown client p50 ${percentile(unknown, 50).toFixed(1)} ms (ratio ${ratio.toFixed(2)})\n`);
-  assert.ok(ratio > 0.6 && ratio < 1.6, `unknown/known median ratio ${ratio.toFixed(2)}`);
+  // The fastest call of each kind is its cost without the machine's noise (other load only adds).
+  const ratio = Math.min(...unknown) / Math.min(...known);
+  process.stdout.write(`# identity timing: known client, wrong secret min ${Math.min(...known).toFixed(1)} ms p50 ${percentile(known, 50).toFixed(1)} ms; unknown client min ${Math.min(...unknown).toFixed(1)} ms p50 ${percentile(unknown, 50).toFixed(1)} ms (ratio of the minimums ${ratio.toFixed(2)})\n`);
+  // Without the dummy hash an unknown id would be refused in about a millisecond: a ratio near 0.02.
+  assert.ok(ratio > 0.5 && ratio < 2, `unknown/known ratio of the fastest calls ${ratio.toFixed(2)}`);
 });
 
 test('secrets are hashed off the event loop, a bounded number at once; a full queue answers 429 at once', async (t) => {
@@ -127,7 +131,7 @@ async function statusLatencyUnderAttack(t: import('node:test').TestContext, dir:
   const attacks = Array.from({ length: attackers }, () => attack(serve.url, user.clientId, () => done));
   await new Promise((r) => setTimeout(r, 500)); // the attack is under way
   const latencies: number[] = [];
-  const until = Date.now() + 6000 * SCALE;
+  const until = Date.now() + 4000 * SCALE;
   while (Date.now() < until) {
     const t0 = performance.now();
     const env = await api.json(`${BASE}/${id}/status.json`);
@@ -148,7 +152,6 @@ test('a real serve keeps answering status calls while attackers hammer identity 
   const lines: string[] = [];
   for (const [attackers, args, label] of [
     [0, [], 'no attack'],
-    [4, ['--identity-failure-limit', 'off'], '4 attackers, failure limit off'],
     [16, ['--identity-failure-limit', 'off'], '16 attackers, failure limit off'],
     [16, [], '16 attackers, failure limit 30/60'],
   ] as const) {
