@@ -7,7 +7,7 @@ describe('loadServeConfig', () => {
     assert.deepEqual(loadServeConfig({}, {}), {
       host: '127.0.0.1', port: 3000, dataDir: './tidemark-data', demo: false, maxProcessing: 2, maxQueued: 10,
       dailyQuotaMb: 500, fileRetentionDays: 7, rateLimit: { calls: 100, seconds: 20 }, maxConcurrentRequests: 10,
-      dailyCallQuota: 50000, role: 'all', leaseSeconds: 30, strict: false, logLevel: 'info', emulatorControls: false, tokenTtlSeconds: 3600,
+      dailyCallQuota: 50000, identityFailureLimit: { calls: 30, seconds: 60 }, role: 'all', leaseSeconds: 30, strict: false, allowQueryToken: false, logLevel: 'info', emulatorControls: false, tokenTtlSeconds: 3600,
       statusRetentionDays: 30, listWindowDays: 7, httpTimeoutMs: 120_000,
     });
   });

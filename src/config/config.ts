@@ -28,11 +28,15 @@ export interface Config {
   maxConcurrentRequests?: number;
   /** 0 = unlimited. */
   dailyCallQuota: number;
+  /** Failed identity calls per client id and per address in a window (HTTP 429 beyond); undefined = off. */
+  identityFailureLimit?: RateLimit;
   /** Which parts of the server this process runs. */
   role: 'api' | 'worker' | 'all';
   leaseSeconds: number;
   /** Reject dates with milliseconds, as Marketo's docs say. */
   strict: boolean;
+  /** Accept the `access_token` query parameter, which Marketo removed on 2026-08-31. */
+  allowQueryToken: boolean;
   logLevel: string;
   /** Mount the emulator controls under /tidemark/v1 (docs/emulator.md). */
   emulatorControls: boolean;
@@ -74,9 +78,11 @@ export const SERVE_FLAGS = [
   ['rate-limit', '100/20', "calls per seconds per subscription ('off' to disable)"],
   ['max-concurrent-requests', '10', "requests in flight ('off' to disable)"],
   ['daily-call-quota', '50000', 'calls per day (0 = unlimited)'],
+  ['identity-failure-limit', '30/60', "failed identity calls per client id and per address in SECONDS before HTTP 429 ('off' to disable)"],
   ['role', 'all', 'api (HTTP only), worker (exports only) or all'],
   ['lease-seconds', '30', 'how long a worker holds a Processing job without renewing; a dead worker loses its jobs after this'],
   ['strict', undefined, "reject datetimes with milliseconds, as Marketo's docs say"],
+  ['allow-query-token', undefined, 'accept the access_token query parameter, which Marketo removed on 2026-08-31 (refused by default: 601)'],
   ['log-level', 'info', 'fatal, error, warn, info, debug, trace or silent'],
   ['emulator-controls', undefined, 'serve the emulator controls under /tidemark/v1 (clock travel, faults, reset); needs --admin-token'],
   ['admin-token', undefined, 'the bearer token the emulator controls require, at least 16 characters; also turns on the web console at /console/ (prefer the variable: argv is visible to ps)'],
@@ -147,9 +153,11 @@ const schema = z
     'rate-limit': offOr(rateLimit),
     'max-concurrent-requests': offOr(int(1).describe('a positive integer')),
     'daily-call-quota': int(0),
+    'identity-failure-limit': offOr(rateLimit),
     role: z.enum(['api', 'worker', 'all']),
     'lease-seconds': int(2),
     strict: bool.default(false),
+    'allow-query-token': bool.default(false),
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'emulator-controls': bool.default(false),
     'admin-token': z.string().min(16, 'must be at least 16 characters').optional(),
@@ -220,9 +228,11 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
     ...(c['rate-limit'] ? { rateLimit: c['rate-limit'] } : {}),
     ...(c['max-concurrent-requests'] ? { maxConcurrentRequests: c['max-concurrent-requests'] } : {}),
     dailyCallQuota: c['daily-call-quota'],
+    ...(c['identity-failure-limit'] ? { identityFailureLimit: c['identity-failure-limit'] } : {}),
     role: c.role,
     leaseSeconds: c['lease-seconds'],
     strict: c.strict,
+    allowQueryToken: c['allow-query-token'],
     logLevel: c['log-level'],
     emulatorControls: c['emulator-controls'],
     ...(c['admin-token'] ? { adminToken: c['admin-token'] } : {}),

@@ -5,7 +5,7 @@
 import { FIRST_ACTIVITY_MS, LAST_ACTIVITY_MS, wellFormed, type Activity } from './activity.js';
 import type { ActivityType, AttributeDef } from './activity-types.js';
 import { formatMarketoDate, parseMarketoDate } from './dates.js';
-import { InvalidRequest } from './errors.js';
+import { InvalidRequest, shownValue } from './errors.js';
 
 export const MAX_CUSTOM_RECORDS = 300;
 export const MAX_CUSTOM_ATTRIBUTES = 20;
@@ -114,17 +114,21 @@ export function readCustomRecord(raw: unknown, types: ReadonlyMap<number, Custom
   if (typeof raw.leadId !== 'number' || !Number.isSafeInteger(raw.leadId) || raw.leadId <= 0) return { ok: false, code: '1003', message: "Invalid value for 'leadId'" };
   const date = typeof raw.activityDate === 'string' ? parseMarketoDate(raw.activityDate) : undefined;
   if (!date || date.ms < FIRST_ACTIVITY_MS || date.ms >= LAST_ACTIVITY_MS + 1000) {
-    return { ok: false, code: '1001', message: `Invalid value '${String(raw.activityDate)}'. Required of type 'datetime'` };
+    return { ok: false, code: '1001', message: `Invalid value '${shownValue(raw.activityDate)}'. Required of type 'datetime'` };
+  }
+  const pav = raw.primaryAttributeValue;
+  if (typeof pav !== 'string' && typeof pav !== 'number' && typeof pav !== 'boolean') {
+    return { ok: false, code: '1003', message: "Invalid value for 'primaryAttributeValue'" };
   }
   const type = typeof raw.activityTypeId === 'number' ? types.get(raw.activityTypeId) : undefined;
-  if (!type) return { ok: false, code: '1003', message: `Activity type '${String(raw.activityTypeId)}' not found` };
+  if (!type) return { ok: false, code: '1003', message: `Activity type '${shownValue(raw.activityTypeId)}' not found` };
   const attrs: Record<string, unknown> = {};
   const list = raw.attributes ?? [];
   if (!Array.isArray(list)) return { ok: false, code: '1003', message: "Invalid value for 'attributes'" };
   for (const a of list) {
     const key = isObj(a) ? (a.apiName ?? a.name) : undefined;
     const def = type.attributes.find((d) => d.apiName === key || d.name === key);
-    if (!def) return { ok: false, code: '1006', message: `Field '${String(key)}' not found` };
+    if (!def) return { ok: false, code: '1006', message: `Field '${shownValue(key)}' not found` };
     const value = (a as Record<string, unknown>).value;
     if (value !== undefined && value !== null) attrs[def.name] = value;
   }
@@ -134,7 +138,7 @@ export function readCustomRecord(raw: unknown, types: ReadonlyMap<number, Custom
     ok: true,
     activity: {
       leadId: raw.leadId, activityDate: Math.floor(date.ms / 1000) * 1000, activityTypeId: type.id, campaignId: null,
-      primaryAttributeValueId: null, primaryAttributeValue: wellFormed(String(raw.primaryAttributeValue).replaceAll('\0', '')),
+      primaryAttributeValueId: null, primaryAttributeValue: wellFormed(String(pav).replaceAll('\0', '')),
       attributes, actionResult: 'succeeded',
     },
   };

@@ -3,6 +3,24 @@
  * Marketo codes (server/http/error-renderer.ts).
  */
 
+/**
+ * A value a client sent, as text for an error message. Only strings, numbers, booleans and null
+ * are turned into text directly; anything else is shown as its JSON. `String(v)` or a template
+ * literal would run the value's own `toString`/`valueOf`: for parsed JSON such as
+ * `{"toString": 1}` those are data, not methods, and the conversion throws (a 611 instead of the
+ * rule's code).
+ * @example shownValue({ toString: 1 }) // '{"toString":1}'
+ */
+export function shownValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  try {
+    return JSON.stringify(v) ?? typeof v;
+  } catch {
+    return typeof v; // cycles cannot come from JSON.parse; a caller's own object might hold one
+  }
+}
+
 /** A create body or query that breaks a rule. `kind` decides the Marketo code (1002, 1001, 1003). */
 export class InvalidRequest extends Error {
   private constructor(
@@ -104,5 +122,16 @@ export class AssetQueryRefused extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'AssetQueryRefused';
+  }
+}
+
+/**
+ * The store cannot do what was asked for now, through no fault of the request: its disk is full,
+ * its server is unreachable or out of resources. Retrying later may work; nothing was changed.
+ */
+export class StoreUnavailable extends Error {
+  constructor(readonly reason: 'full' | 'unreachable' | 'busy', options?: { cause?: unknown }) {
+    super(`the store is unavailable (${reason})`, options);
+    this.name = 'StoreUnavailable';
   }
 }

@@ -3,8 +3,9 @@
  * parsed JSON, returns a normalised request or the first rule it breaks.
  */
 import { assetGroupOf, DELETE_LEAD_TYPE_ID } from './activity-types.js';
+import { wellFormed } from './activity.js';
 import { DAY_MS, parseMarketoDate } from './dates.js';
-import { InvalidRequest } from './errors.js';
+import { InvalidRequest, shownValue } from './errors.js';
 
 export const EXPORT_FORMATS = ['CSV', 'TSV', 'SSV'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -76,7 +77,7 @@ function readFilter(raw: unknown, options: ValidateOptions): ExportFilter {
   if (typeIds && typeIds.length > 0) filter.activityTypeIds = typeIds;
 
   const ids = readIntList(raw.primaryAttributeValueIds, 'filter.primaryAttributeValueIds');
-  const names = readStringList(raw.primaryAttributeValues, 'filter.primaryAttributeValues');
+  const names = readStringList(raw.primaryAttributeValues, 'filter.primaryAttributeValues', asImported);
   if (ids && names) {
     throw InvalidRequest.rule('filter', 'primaryAttributeValueIds and primaryAttributeValues cannot be used together');
   }
@@ -118,7 +119,7 @@ function readCreatedAt(raw: unknown, options: ValidateOptions): { startMs: numbe
   const startMs = readDate(raw.startAt, 'filter.createdAt.startAt', options);
   const endMs = readDate(raw.endAt, 'filter.createdAt.endAt', options);
   if (startMs > endMs) {
-    throw InvalidRequest.rule('filter.createdAt', `startAt ${String(raw.startAt)} is after endAt ${String(raw.endAt)}`);
+    throw InvalidRequest.rule('filter.createdAt', `startAt ${shownValue(raw.startAt)} is after endAt ${shownValue(raw.endAt)}`);
   }
   const span = endMs - startMs;
   if (span > MAX_SPAN_MS) {
@@ -130,7 +131,7 @@ function readCreatedAt(raw: unknown, options: ValidateOptions): { startMs: numbe
 function readDate(raw: unknown, param: string, options: ValidateOptions): number {
   if (raw === undefined || raw === null || raw === '') throw InvalidRequest.missing(param);
   const parsed = typeof raw === 'string' ? parseMarketoDate(raw) : undefined;
-  if (!parsed || (options.strictDates && parsed.hasFraction)) throw InvalidRequest.type(param, String(raw), 'datetime');
+  if (!parsed || (options.strictDates && parsed.hasFraction)) throw InvalidRequest.type(param, shownValue(raw), 'datetime');
   return parsed.ms;
 }
 
@@ -150,10 +151,20 @@ function readIntList(raw: unknown, param: string): number[] | undefined {
   return [...new Set(raw)];
 }
 
-function readStringList(raw: unknown, param: string): string[] | undefined {
+function readStringList(raw: unknown, param: string, normalise: (v: string) => string = (v) => v): string[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!Array.isArray(raw) || !raw.every((v) => typeof v === 'string')) throw InvalidRequest.rule(param, 'must be an array of strings');
-  return [...new Set(raw as string[])];
+  return [...new Set((raw as string[]).map(normalise))];
+}
+
+/**
+ * A filter text as an import would have stored it: NUL bytes dropped, lone surrogates as U+FFFD
+ * (activity.ts). The filter then matches what an import of the same text stored, and every store
+ * gets text it can hold (PostgreSQL text has no NUL, and drivers encode lone surrogates each
+ * their own way).
+ */
+function asImported(text: string): string {
+  return wellFormed(text.replaceAll('\0', ''));
 }
 
 function readFields(raw: unknown): ExportField[] {
@@ -178,7 +189,7 @@ function readColumnHeaderNames(raw: unknown, fields: ExportField[]): ExportReque
   for (const [key, value] of Object.entries(raw)) {
     if (!(fields as string[]).includes(key)) throw InvalidRequest.rule('columnHeaderNames', `'${key}' is not one of the job's fields`);
     // NUL bytes never appear in a file (decisions.md): they are dropped here as at import.
-    const text = typeof value === 'string' ? value.replaceAll('\0', '') : '';
+    const text = typeof value === 'string' ? asImported(value) : '';
     if (text === '') throw InvalidRequest.rule(`columnHeaderNames.${key}`, 'must be a non-empty string');
     out[key as ExportField] = text;
   }
@@ -189,7 +200,7 @@ function readFormat(raw: unknown): ExportFormat {
   if (raw === undefined || raw === null) return 'CSV';
   const upper = typeof raw === 'string' ? raw.toUpperCase() : undefined;
   if (!upper || !(EXPORT_FORMATS as readonly string[]).includes(upper)) {
-    throw InvalidRequest.rule('format', `unknown format '${String(raw)}'; use CSV, TSV or SSV`);
+    throw InvalidRequest.rule('format', `unknown format '${shownValue(raw)}'; use CSV, TSV or SSV`);
   }
   return upper as ExportFormat;
 }

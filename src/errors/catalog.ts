@@ -4,11 +4,12 @@
  * test keeps the two in sync.
  */
 export const MARKETO_ERRORS = {
-  '601': { title: 'Access token invalid', when: 'No token, or a token Tidemark never issued' },
+  '601': { title: 'Access token invalid', when: 'No token, a token Tidemark never issued, or a token in the access_token query parameter (without --allow-query-token)' },
   '602': { title: 'Access token expired', when: 'The token is past its 3600 s lifetime' },
   '603': { title: 'Access denied', when: "The API user's role lacks the route's permission (Activity, Lead, Assets or Campaigns), or the user is disabled" },
   '606': { title: "Max rate limit '%s' exceeded with in '%s' secs", when: 'More calls than the rate limit in its window (default 100 per 20 s)' },
   '607': { title: 'Daily quota reached', when: 'More calls today than the daily call quota (default 50,000)' },
+  '608': { title: 'API Temporarily Unavailable', when: 'The store cannot serve now (full disk, unreachable database); retry later, nothing was changed' },
   '609': { title: 'Invalid JSON', when: 'The create body is not JSON' },
   '610': { title: 'Requested resource not found', when: 'Unknown path or method' },
   '611': { title: 'System error', when: 'Anything unexpected; the cause is logged, never sent' },
@@ -36,11 +37,14 @@ export class MarketoApiFailure extends Error {
 
 export const marketo = {
   tokenInvalid: () => new MarketoApiFailure('601', 'Access token invalid'),
+  /** Marketo removed the query parameter on 2026-08-31; the message says where the token goes instead. */
+  queryTokenRefused: () => new MarketoApiFailure('601', "Access token invalid: the access_token query parameter is not accepted; send the token in the 'Authorization: Bearer' header"),
   tokenExpired: () => new MarketoApiFailure('602', 'Access token expired'),
   accessDenied: () => new MarketoApiFailure('603', 'Access denied'),
   rateLimited: (calls: number, seconds: number) =>
     new MarketoApiFailure('606', `Max rate limit '${calls}' exceeded with in '${seconds}' secs`),
   dailyCallQuota: () => new MarketoApiFailure('607', 'Daily quota reached'),
+  temporarilyUnavailable: () => new MarketoApiFailure('608', 'API Temporarily Unavailable'),
   invalidJson: () => new MarketoApiFailure('609', 'Invalid JSON'),
   notFound: () => new MarketoApiFailure('610', 'Requested resource not found'),
   systemError: () => new MarketoApiFailure('611', 'System error'),
@@ -66,4 +70,7 @@ export const PLAIN_TEXT = {
   badRequest: 'Bad Request',
   requestTimeout: 'Request Timeout',
   headersTooLarge: 'Request Header Fields Too Large',
+  hostMissing: 'Bad Request: an HTTP/1.1 request needs a Host header',
+  expectationFailed: "Expectation Failed: only 'Expect: 100-continue' is supported",
+  connectNotAllowed: 'Method Not Allowed: CONNECT is not supported; Tidemark is not a proxy',
 } as const;

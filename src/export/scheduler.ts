@@ -13,6 +13,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
 import { ExportStopped, runExport, type RunningExport } from './export-runner.js';
+import { filesToRemove, tagOfOwner } from './file-sweep.js';
 import { InjectedFailure, type JobFaults } from './job-faults.js';
 
 export interface SchedulerOptions {
@@ -38,16 +39,22 @@ export interface JobSettled {
 
 export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
   private readonly running = new Map<string, RunningExport>();
+  /**
+   * Exports that finished but whose outcome the store did not take (a full disk): each is tried
+   * again on every tick, under its lease, until the store takes it.
+   */
+  private readonly unrecorded = new Map<string, () => Promise<void>>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private again = false;
   private lastSweep = 0;
+  private lastSweepWall = 0;
   private stopped = false;
   private started = false;
   /** Identifies this process's claims in the job table. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  /** Names this process's temp files. */
-  private readonly tag = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  /** Names this process's temp files; the file sweep tells from it whose lease a temp file lives under. */
+  private readonly tag = tagOfOwner(this.owner);
 
   constructor(private readonly o: SchedulerOptions) {
     super();
@@ -90,10 +97,15 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
 
   private async tick(): Promise<void> {
     const now = this.o.clock.now();
-    if (now - this.lastSweep > 60_000) {
+    // Once a minute of either clock (the server's may stand still in tests, or leap with clock
+    // travel), or every two leases if that is sooner: a dead worker's temp files go soon after its lease.
+    const every = Math.min(60_000, 2 * (this.o.leaseMs ?? 30_000));
+    if (now - this.lastSweep > every || Date.now() - this.lastSweepWall > every) {
       this.lastSweep = now;
-      await this.sweep(now);
+      this.lastSweepWall = Date.now();
+      await this.sweep().catch((err: unknown) => this.o.log.error({ err }, 'file sweep failed'));
     }
+    await this.recordPending();
     await this.renewLeases();
     let job: JobRecord | undefined;
     while (!this.stopped && (job = await this.o.store.claimNextJob(this.o.clock.now(), this.o.maxProcessing, this.lease()))) {
@@ -107,13 +119,14 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
 
   /** Keeps this process's claims alive; stops exports whose job was cancelled elsewhere or taken over. */
   private async renewLeases(): Promise<void> {
-    const ids = [...this.running.keys()];
+    const ids = [...this.running.keys(), ...this.unrecorded.keys()];
     if (ids.length === 0) return;
     const held = new Set(await this.o.store.renewLeases(this.owner, ids, this.lease().until));
     for (const id of ids) {
       if (held.has(id)) continue;
       this.o.log.info({ exportId: id }, 'export stopped: the job was cancelled or claimed elsewhere');
       await this.running.get(id)?.stop();
+      this.unrecorded.delete(id);
       this.o.files.discard(id, this.tag);
     }
   }
@@ -131,41 +144,88 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     const run = this.o.faults?.delayed(started) ?? started;
     this.running.set(exportId, run);
     run.done
-      .then(async (out) => {
-        // A worker that stalled past its lease may find the job taken over: it must not publish.
-        if (!(await this.stillHeld(exportId))) {
-          this.o.files.discard(exportId, this.tag);
-          return;
-        }
-        this.o.files.commit(exportId, this.tag);
-        const done = await this.o.store.transitionJob(exportId, 'Processing', {
-          status: 'Completed',
-          finishedAt: this.o.clock.now(),
-          numberOfRecords: out.records,
-          fileSize: out.bytes,
-          fileChecksum: out.checksum,
-        });
-        // Cancelled (or requeued) while the last bytes were written: the file must not stay.
-        if (!done) this.o.files.remove(exportId);
-        else this.o.log.info({ exportId, records: out.records, bytes: out.bytes }, 'export completed');
-      })
-      .catch(async (err: unknown) => {
-        this.o.files.discard(exportId, this.tag);
-        if (err instanceof ExportStopped || !(await this.stillHeld(exportId))) return;
-        this.o.log.error({ exportId, err }, 'export failed');
-        await this.o.store.transitionJob(exportId, 'Processing', {
-          status: 'Failed',
-          finishedAt: this.o.clock.now(),
-          errorMsg: describeFailure(err),
-        });
-      })
+      .then((out) => this.record(exportId, this.publication(exportId, out)), (err: unknown) => this.recordFailure(exportId, err))
       .catch((err: unknown) => this.o.log.error({ exportId, err }, 'recording the export outcome failed'))
-      .finally(async () => {
+      .finally(() => {
         this.running.delete(exportId);
-        const job = await this.o.store.getJob(exportId).catch(() => undefined);
-        this.emit('settled', { exportId, status: job?.status ?? 'Failed' });
+        if (!this.unrecorded.has(exportId)) void this.settle(exportId);
         this.kick();
       });
+  }
+
+  /**
+   * Publishing a finished export: if this process still holds the job, its file goes into place
+   * and the job becomes Completed. Safe to run again after a failure part way (the file is moved
+   * once). A worker that stalled past its lease may find the job taken over: it must not publish.
+   */
+  private publication(exportId: string, out: { records: number; bytes: number; checksum: string }): () => Promise<void> {
+    let moved = false;
+    return async () => {
+      if (!(await this.stillHeld(exportId))) {
+        if (!moved) this.o.files.discard(exportId, this.tag);
+        return;
+      }
+      if (!moved) {
+        try {
+          this.o.files.commit(exportId, this.tag);
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'ENOENT') throw err;
+          // The sweep removed the temp file while the lease had run out: run the job again.
+          this.o.log.warn({ exportId }, 'export file gone before it was published (the lease had run out); the job runs again');
+          await this.o.store.requeueProcessing([exportId]);
+          return;
+        }
+        moved = true;
+      }
+      const done = await this.o.store.transitionJob(exportId, 'Processing', {
+        status: 'Completed', finishedAt: this.o.clock.now(), numberOfRecords: out.records, fileSize: out.bytes, fileChecksum: out.checksum,
+      });
+      // Cancelled (or requeued) while the last bytes were written: the file must not stay.
+      if (!done) this.o.files.remove(exportId);
+      else this.o.log.info({ exportId, records: out.records, bytes: out.bytes }, 'export completed');
+    };
+  }
+
+  private async recordFailure(exportId: string, err: unknown): Promise<void> {
+    this.o.files.discard(exportId, this.tag);
+    if (err instanceof ExportStopped) return;
+    this.o.log.error({ exportId, err }, 'export failed');
+    await this.record(exportId, async () => {
+      if (!(await this.stillHeld(exportId))) return;
+      await this.o.store.transitionJob(exportId, 'Processing', { status: 'Failed', finishedAt: this.o.clock.now(), errorMsg: describeFailure(err) });
+    });
+  }
+
+  /**
+   * Records an outcome now or, when the store cannot take it (a full disk), on every tick until it
+   * can. The job keeps its lease (and its processing slot) meanwhile and settles the moment the
+   * store recovers, rather than being left Processing until its lease runs out and running again.
+   */
+  private async record(exportId: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      this.o.log.error({ exportId, err }, 'recording the export outcome failed; trying again on every tick');
+      this.unrecorded.set(exportId, write);
+    }
+  }
+
+  private async recordPending(): Promise<void> {
+    for (const [exportId, write] of [...this.unrecorded]) {
+      try {
+        await write();
+      } catch {
+        continue; // still refused; logged when it first failed
+      }
+      this.unrecorded.delete(exportId);
+      this.o.log.info({ exportId }, 'export outcome recorded');
+      void this.settle(exportId);
+    }
+  }
+
+  private async settle(exportId: string): Promise<void> {
+    const job = await this.o.store.getJob(exportId).catch(() => undefined);
+    this.emit('settled', { exportId, status: job?.status ?? 'Failed' });
   }
 
   private async stillHeld(exportId: string): Promise<boolean> {
@@ -174,6 +234,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
 
   /** Called after a job was cancelled: stops its export if it runs here and removes partial output. */
   async cancel(exportId: string): Promise<void> {
+    this.unrecorded.delete(exportId);
     const run = this.running.get(exportId);
     if (run) await run.stop();
     else this.emit('settled', { exportId, status: 'Cancelled' });
@@ -183,19 +244,28 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
 
   /** Stops every running export without recording an outcome; the emulator's reset has deleted their jobs. */
   async abortAll(): Promise<void> {
+    this.unrecorded.clear();
     const runs = [...this.running];
     await Promise.all(runs.map(([, run]) => run.stop()));
     for (const [id] of runs) this.o.files.discard(id, this.tag);
   }
 
-  /** Deletes expired files and job rows past status retention. */
-  private async sweep(now: number): Promise<void> {
-    // A worker that died leaves its temp file; one nobody has written for two leases is dead.
-    this.o.files.removeTempsOlderThan(Date.now() - 2 * (this.o.leaseMs ?? 30_000));
-    for (const job of await this.o.store.jobsFinishedBefore(now - this.o.fileRetentionDays * DAY_MS)) {
-      this.o.files.remove(job.exportId);
-    }
-    await this.o.store.deleteJobsEndedBefore(now - this.o.statusRetentionDays * DAY_MS);
+  /**
+   * Removes every export file and temp file no job owns (file-sweep.ts: files of jobs that ended
+   * otherwise than Completed, expired ones, files of outcomes never recorded, temp files of dead
+   * workers), then job rows past status retention. Runs once a minute; returns the files removed.
+   */
+  async sweep(): Promise<number> {
+    const files = this.o.files.list();
+    const owners = files.length > 0 ? await this.o.store.jobOwnership([...new Set(files.map((f) => f.exportId))]) : [];
+    const doomed = filesToRemove({
+      files, owners, now: this.o.clock.now(), wallNow: Date.now(), fileRetentionMs: this.o.fileRetentionDays * DAY_MS,
+      runningHere: new Set([...this.running.keys(), ...this.unrecorded.keys()].map((id) => `${id} ${this.tag}`)),
+    });
+    for (const f of doomed) this.o.files.removeListed(f);
+    if (doomed.length > 0) this.o.log.info({ files: doomed.length }, 'removed export files no job owns');
+    await this.o.store.deleteJobsEndedBefore(this.o.clock.now() - this.o.statusRetentionDays * DAY_MS);
+    return doomed.length;
   }
 
   /** Stops claiming, stops running exports and puts their jobs back at the head of the queue. */
@@ -203,8 +273,10 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.ticking;
-    const ids = [...this.running.keys()];
+    await this.recordPending(); // a last try; what is still refused is requeued below and runs again
+    const ids = [...this.running.keys(), ...this.unrecorded.keys()];
     await Promise.all([...this.running.values()].map((r) => r.stop()));
+    this.unrecorded.clear();
     if (ids.length) await this.o.store.requeueProcessing(ids);
     for (const id of ids) this.o.files.discard(id, this.tag);
   }

@@ -25,13 +25,26 @@ export interface FileStore {
   remove(exportId: string): void;
   /** Removes temp files left by a crash; returns how many. */
   removeTemps(): number;
-  /** Removes temp files not written since `before` (epoch ms): their writer is gone. */
-  removeTempsOlderThan(before: number): number;
+  /** Every published and temp export file there is now, by the job and attempt it belongs to. */
+  list(): StoredFile[];
+  /** Removes a file `list` named (a published one is closed for readers first). */
+  removeListed(file: StoredFile): void;
   /** Removes every published and temp file (the emulator's reset); returns how many were published. */
   clear(): number;
 }
 
+/** A file of the export directory: a published export (no tag) or an attempt's temp file. */
+export interface StoredFile {
+  exportId: string;
+  /** The attempt that writes it; absent for a published file. */
+  tag?: string;
+  /** The file's name in the directory. */
+  name: string;
+}
+
 const ID = /^[0-9a-f-]{36}$/;
+/** `<id>.export` or `<id>.export.<tag>[.<part>].part`, as `path` and `tempPath` make them. */
+const FILE_NAME = /^([0-9a-f-]{36})\.export(?:\.([A-Za-z0-9-]{1,40})(?:\.\d+)?\.part)?$/;
 
 /** How many temp files one export attempt may write: its file and a scratch file per extra slice. */
 export const EXPORT_TEMP_PARTS = 2;
@@ -82,20 +95,19 @@ export class FsFileStore implements FileStore {
     rmSync(this.path(exportId), { force: true });
   }
 
-  removeTempsOlderThan(before: number): number {
-    let n = 0;
+  list(): StoredFile[] {
+    const out: StoredFile[] = [];
     for (const name of readdirSync(this.dir)) {
-      if (!name.endsWith('.part')) continue;
-      try {
-        if (statSync(join(this.dir, name)).mtimeMs < before) {
-          rmSync(join(this.dir, name), { force: true });
-          n++;
-        }
-      } catch {
-        // removed meanwhile
-      }
+      const m = FILE_NAME.exec(name);
+      if (m) out.push({ exportId: m[1]!, ...(m[2] ? { tag: m[2] } : {}), name });
     }
-    return n;
+    return out;
+  }
+
+  removeListed(file: StoredFile): void {
+    if (!FILE_NAME.test(file.name)) throw new Error(`not an export file: ${file.name}`);
+    if (file.tag === undefined) this.open.close(this.path(file.exportId));
+    rmSync(join(this.dir, file.name), { force: true });
   }
 
   removeTemps(): number {

@@ -5,9 +5,12 @@ export function newExportId(): string {
   return randomUUID();
 }
 
-/** Access tokens: a random UUID (122 random bits) plus a pod suffix, shaped like Marketo's `...:int`. */
-export function newAccessToken(): string {
-  return `${randomUUID()}:tm`;
+/**
+ * The random part of an access token row: with the client's secret it gives the token
+ * (`accessTokenFor` in secrets.ts); stored beside the token's digest, never the token itself.
+ */
+export function newTokenNonce(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 /** Client ids look like Marketo's (a UUID); secrets are 32 random bytes, base64url. */

@@ -3,8 +3,9 @@
  *
  *   1. path normalise   rewriteUrl: `/rest/../bulk/v1/...` -> `/bulk/v1/...`
  *   2. request id       `<hex>#<epoch ms hex>`, on every answer and log line
- *   3. URI length       over 8 KB -> HTTP 414
- *   4. token            Bearer header or access_token query -> API user (601, 602, 603 disabled);
+ *   3. URI length       over 8 KB -> HTTP 414; an HTTP/1.1 request without Host -> HTTP 400
+ *   4. token            Bearer header (access_token query only with --allow-query-token) -> API user
+ *                       (601, 602, 603 disabled);
  *                       on the emulator controls, the admin token instead (HTTP 401), no limits;
  *                       on the console's JSON (/tidemark/v1/console/...), the admin token or the
  *                       console session cookie (HTTP 401; an API user's token never passes), and
@@ -46,7 +47,7 @@ import { registerConsole } from './console/register-console.js';
 import type { AppDeps } from './deps.js';
 import { withForcedRefusals } from './emulator-state.js';
 import { checkAdminToken } from './http/admin-auth.js';
-import { slowAndBrokenClients } from './http/client-errors.js';
+import { answerOddRequests, missingHost, slowAndBrokenClients } from './http/client-errors.js';
 import { Metrics } from './http/metrics.js';
 import { trackRoutes } from './http/openapi.js';
 import { authorize, createAuthenticator, tokenFrom } from './http/auth.js';
@@ -81,7 +82,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       req.ctx ??= { requestId: req.id };
       renderError(err, req, reply);
     },
-    routerOptions: { ignoreTrailingSlash: true },
+    // A path parameter as long as the URI limit allows: the router's default (100) made a long
+    // export id an error (611) instead of the route's own answer (1003, or 404 on file.json).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_URI },
     return503OnClosing: false,
     ...serverOptions, // timeouts close sockets; 400/408/431 in plain text
     // serve --tls: the server is HTTPS, and Fastify then takes Node's server settings from `https`.
@@ -89,6 +92,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   app.addHook('onRoute', acceptOverridePosts); // 8 (first, so the OpenAPI document lists the POSTs it adds)
+  answerOddRequests(app.server); // Expect other than 100-continue (417), CONNECT (405)
   const routes = trackRoutes(app); // for the OpenAPI document
   const metrics = new Metrics({ store, scheduler: deps.scheduler, clock, config, limits });
 
@@ -99,6 +103,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (typeof exportId === 'string') req.log = req.log.child({ exportId }); // log lines of a job's calls carry its id
     if ((req.raw.url ?? '').length > MAX_URI) {
       return reply.code(414).type('text/plain; charset=utf-8').send(PLAIN_TEXT.uriTooLong); // 3
+    }
+    if (missingHost(req.raw.httpVersion, req.headers.host)) {
+      return reply.code(400).header('Connection', 'close').type('text/plain; charset=utf-8').send(PLAIN_TEXT.hostMissing); // 3
     }
     const access = req.routeOptions.config.access;
     if (!access || access === 'identity' || access === 'public') return;
@@ -112,7 +119,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       if (!deps.console!.sessionOf(req)) return reply.header('Cache-Control', 'no-store').redirect('/console/sign-in', 303);
       return;
     }
-    const user = await authenticate(tokenFrom(req.headers.authorization, req.query)); // 4
+    const user = await authenticate(tokenFrom(req.headers.authorization, req.query, config.allowQueryToken)); // 4
     authorize(user, access); // 5
     req.ctx.user = user;
     req.ctx.ticket = await limits.admit(user.name); // 6

@@ -1,7 +1,7 @@
 /** Row -> domain object mappers shared by the SQL backends (their column names are the same). */
 import type { Asset, AssetKind } from '../domain/assets.js';
 import { JOB_STATUSES, type JobRecord, type JobStatus } from '../domain/job.js';
-import type { AccessToken, ApiUser, JobPatch } from './store.js';
+import type { AccessToken, ApiUser, JobOwnership, JobPatch } from './store.js';
 
 export type Row = Record<string, unknown>;
 
@@ -39,7 +39,7 @@ export function toUser(r: Row): ApiUser {
 }
 
 export function toToken(r: Row): AccessToken {
-  return { token: r.token as string, clientId: r.client_id as string, issuedAt: r.issued_at as number, expiresAt: r.expires_at as number };
+  return { tokenHash: r.token_hash as string, nonce: r.nonce as string, clientId: r.client_id as string, issuedAt: r.issued_at as number, expiresAt: r.expires_at as number };
 }
 
 export function toAsset(r: Row): Asset {
@@ -50,5 +50,14 @@ export function toAsset(r: Row): Asset {
 export function countsByStatus(rows: Row[]): Record<JobStatus, number> {
   const out = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
   for (const r of rows) if ((JOB_STATUSES as readonly string[]).includes(r.status as string)) out[r.status as JobStatus] = Number(r.n);
+  return out;
+}
+
+export function toOwnership(r: Row): JobOwnership {
+  const out: JobOwnership = { exportId: r.export_id as string, status: r.status as JobStatus };
+  if (r.finished_at !== null && r.finished_at !== undefined) out.finishedAt = Number(r.finished_at);
+  if (r.status === 'Processing' && r.lease_owner !== null && r.lease_owner !== undefined) {
+    out.lease = { owner: r.lease_owner as string, until: Number(r.lease_expires_at ?? 0) };
+  }
   return out;
 }

@@ -24,8 +24,15 @@ export interface ApiUser {
   createdAt: number;
 }
 
+/**
+ * An access token as the store keeps it: never the token itself (a copy of the store is no set of
+ * live tokens), only its digest, which requests are looked up by, and the nonce that, with the
+ * client's secret, gives the token again (lib/secrets.ts, docs/decisions/2026-12-03-token-storage.md).
+ */
 export interface AccessToken {
-  token: string;
+  /** SHA-256 of the token, hex (`tokenDigest`). */
+  tokenHash: string;
+  nonce: string;
   clientId: string;
   issuedAt: number;
   expiresAt: number;
@@ -167,6 +174,15 @@ export interface Lease {
 
 export type JobPatch = Partial<Omit<JobRecord, 'exportId' | 'owner' | 'format' | 'request' | 'createdAt'>>;
 
+/** What the file sweep reads of a job that has files. */
+export interface JobOwnership {
+  exportId: string;
+  status: JobStatus;
+  finishedAt?: number;
+  /** Who runs a Processing job, and until when (absent otherwise). */
+  lease?: Lease;
+}
+
 /** Where a store lives, in a form that can be posted to a worker thread. */
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -187,10 +203,10 @@ export interface Store {
   disableUser(clientId: string): Promise<boolean>;
   /** The newest token of the client that is still valid at `now`. @example await store.findLiveToken(id, clock.now()) */
   findLiveToken(clientId: string, now: number): Promise<AccessToken | undefined>;
-  /** @example await store.saveToken({ token, clientId, issuedAt: now, expiresAt: now + 3_600_000 }) */
+  /** @example await store.saveToken({ tokenHash: tokenDigest(token), nonce, clientId, issuedAt: now, expiresAt: now + 3_600_000 }) */
   saveToken(token: AccessToken): Promise<void>;
-  /** @example const t = await store.findToken(bearer) */
-  findToken(token: string): Promise<AccessToken | undefined>;
+  /** The token row with this digest. @example const t = await store.findToken(tokenDigest(bearer)) */
+  findToken(tokenHash: string): Promise<AccessToken | undefined>;
   /**
    * Optional: a value that changes whenever the stored data changes, by this connection or any other
    * (thread or process), cheap enough to read on every call; while it stays the same, a read answers
@@ -319,8 +335,12 @@ export interface Store {
   requeueProcessing(exportIds?: string[]): Promise<number>;
   /** Sum of fileSize of jobs Completed at or after `since`. @example await store.exportedBytesSince(dayStart) */
   exportedBytesSince(since: number): Promise<number>;
-  /** Completed jobs finished before `before`, whose files are due for deletion. @example await store.jobsFinishedBefore(cutoff) */
-  jobsFinishedBefore(before: number): Promise<JobRecord[]>;
+  /**
+   * The jobs among `exportIds` that exist, with what decides whether their files may stay: status,
+   * finishedAt and the lease of a Processing job. For the file sweep (export/file-sweep.ts).
+   * @example const owners = await store.jobOwnership(files.list().map((f) => f.exportId))
+   */
+  jobOwnership(exportIds: string[]): Promise<JobOwnership[]>;
   /** How many jobs are in each status (every status present, 0 when none); for /metrics. @example (await store.countJobsByStatus()).Queued */
   countJobsByStatus(): Promise<Record<JobStatus, number>>;
   /** Deletes job rows that ended (or were created, if never ended) before `before`. @example await store.deleteJobsEndedBefore(cutoff) */

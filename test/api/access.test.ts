@@ -1,8 +1,9 @@
-/** Tokens and permissions: 601, 602, 603 on every bulk endpoint; Bearer header and access_token query. */
+/** Tokens and permissions: 601, 602, 603 on every bulk endpoint; Bearer header, and the access_token query only with --allow-query-token. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { startHarness, type Harness } from '../helpers/harness.js';
+import { marketo } from '../../src/errors/catalog.js';
 import { assertError, BASE, createJob, CREATE_BODY, oneJob, raw, tokenFor, userWithToken } from '../helpers/api.js';
 
 /** One call per bulk endpoint, with the given headers and query. */
@@ -35,7 +36,6 @@ test('601 Access token invalid: no token, an unknown token, a malformed header',
   t.after(() => h.close());
   await expectEverywhere(h, {}, '', '601', 'Access token invalid');
   await expectEverywhere(h, { Authorization: `Bearer ${randomUUID()}:tm` }, '', '601', 'Access token invalid');
-  await expectEverywhere(h, {}, `?access_token=${randomUUID()}`, '601', 'Access token invalid');
   await expectEverywhere(h, { Authorization: 'Basic dXNlcjpwYXNz' }, '', '601', 'Access token invalid');
   await expectEverywhere(h, { Authorization: `Bearer ${'x'.repeat(500)}` }, '', '601', 'Access token invalid');
 });
@@ -50,7 +50,6 @@ test('602 Access token expired after 3600 s; a new token works', async (t) => {
   assert.equal(oneJob(await h.json(`${BASE}/${job.exportId}/status.json`, { token })).status, 'Created', 'alive at 3599 s');
   h.clock.advance(2000);
   await expectEverywhere(h, { Authorization: `Bearer ${token}` }, '', '602', 'Access token expired');
-  await expectEverywhere(h, {}, `?access_token=${encodeURIComponent(token)}`, '602', 'Access token expired');
   const fresh = await tokenFor(h, u);
   assert.notEqual(fresh, token);
   assert.equal(oneJob(await h.json(`${BASE}/${job.exportId}/status.json`, { token: fresh })).status, 'Created');
@@ -93,8 +92,30 @@ test('both roles with activity access may use every endpoint', async (t) => {
   }
 });
 
-test('the access_token query parameter works like the Bearer header', async (t) => {
+const QUERY_REFUSED = marketo.queryTokenRefused().message;
+
+test('by default a token in the access_token query parameter is refused: 601 naming the Authorization header (Marketo removed it on 2026-08-31)', async (t) => {
   const h = await startHarness(t.name);
+  t.after(() => h.close());
+  assert.match(QUERY_REFUSED, /^Access token invalid: .*'Authorization: Bearer' header$/);
+  const u = await userWithToken(h, 'read-write-activity');
+  const job = await createJob(h, u.token);
+  // A live token, an unknown one, a repeated parameter: all as if no token came.
+  for (const q of [`?access_token=${encodeURIComponent(u.token)}`, `?access_token=${randomUUID()}`, `?access_token=${encodeURIComponent(u.token)}&access_token=x`]) {
+    await expectEverywhere(h, {}, q, '601', QUERY_REFUSED);
+  }
+  // `access_token[]` is not the parameter at all: no token.
+  await expectEverywhere(h, {}, `?access_token[]=${encodeURIComponent(u.token)}`, '601', 'Access token invalid');
+  assertError(await h.json(`${BASE}/${job.exportId}/status.json?access_token=${encodeURIComponent(u.token)}`), '601', QUERY_REFUSED);
+  // Nothing happened to the job: enqueue through the query did not queue it.
+  await h.json(`${BASE}/${job.exportId}/enqueue.json?access_token=${encodeURIComponent(u.token)}`, { method: 'POST' });
+  assert.equal(oneJob(await h.json(`${BASE}/${job.exportId}/status.json`, { token: u.token })).status, 'Created');
+  // The header still works, and wins over a query token (which is then not looked at).
+  assert.equal((await h.json(`${BASE}.json?access_token=${encodeURIComponent(u.token)}`, { token: u.token })).success, true);
+});
+
+test('with --allow-query-token the access_token query parameter works like the Bearer header (601 and 602 too)', async (t) => {
+  const h = await startHarness(t.name, { allowQueryToken: true });
   t.after(() => h.close());
   const u = await userWithToken(h);
   const q = `access_token=${encodeURIComponent(u.token)}`;
@@ -108,10 +129,13 @@ test('the access_token query parameter works like the Bearer header', async (t) 
   assert.match(await file.text(), /^marketoGUID,/);
   const list = await h.json(`${BASE}.json?${q}&status=Completed`);
   assert.deepEqual(list.result.map((j: { exportId: string }) => j.exportId), [id]);
+  await expectEverywhere(h, {}, `?access_token=${randomUUID()}`, '601', 'Access token invalid');
+  h.clock.advance(3601_000);
+  await expectEverywhere(h, {}, `?${q}`, '602', 'Access token expired');
 });
 
 test('the Bearer scheme is case-insensitive; the header wins over an unknown query token', async (t) => {
-  const h = await startHarness(t.name);
+  const h = await startHarness(t.name, { allowQueryToken: true });
   t.after(() => h.close());
   const u = await userWithToken(h);
   assert.equal((await h.json(`${BASE}.json`, { headers: { Authorization: `bearer ${u.token}` } })).success, true);

@@ -12,7 +12,7 @@ export interface Answer {
 }
 
 /** HTTP statuses docs/errors.md lists, with what may answer them. */
-const PLAIN_STATUSES = new Set([404, 408, 413, 414, 416]);
+const PLAIN_STATUSES = new Set([404, 405, 408, 413, 414, 416, 417]);
 
 /** Tallies of answers, for the figures in docs/reliability.md. */
 export class Tally {
@@ -49,7 +49,8 @@ export function undocumented(a: Answer, onCode: (code: string) => void = () => u
     return /^text\/plain/.test(contentType(a)) || a.body === '' ? undefined : `HTTP ${a.status} with ${contentType(a)}`;
   }
   if (a.status === 206) return undefined;
-  if (a.status === 400 || a.status === 401) {
+  if (a.status === 400 && /^text\/plain/.test(contentType(a)) && a.body !== '') return undefined; // malformed HTTP, no Host
+  if (a.status === 400 || a.status === 401 || a.status === 429) { // 429: identity's failure limit or a full hashing queue
     try {
       const o = JSON.parse(a.body) as { error?: unknown; error_description?: unknown };
       if (typeof o.error === 'string' && typeof o.error_description === 'string') {

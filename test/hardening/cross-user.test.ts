@@ -1,7 +1,7 @@
 /**
  * Cross-user matrix: every job endpoint (status, enqueue, cancel, file GET and HEAD, list with
  * every status filter), called by another API user on jobs of the owner in every status, with the
- * token as Bearer header and as access_token. Every answer must be exactly the answer for an id
+ * token as Bearer header and as access_token (served with --allow-query-token). Every answer must be exactly the answer for an id
  * that does not exist (same HTTP status, same body once the id and requestId are masked), and the
  * owner's jobs must be unchanged afterwards. Figures go to docs/reliability.md.
  */
@@ -25,7 +25,7 @@ const CALLS: Call[] = [
 const mask = (text: string, id: string) => text.replaceAll(id, '<id>').replace(/"requestId":"[^"]+"/, '"requestId":"<rid>"');
 
 test('another user learns nothing about, and changes nothing of, the owner\'s jobs in any status', async (t) => {
-  const h = await startEmulator(t.name, { maxProcessing: 1, rateLimit: undefined, maxConcurrentRequests: undefined, dailyCallQuota: 0 });
+  const h = await startEmulator(t.name, { maxProcessing: 1, allowQueryToken: true, rateLimit: undefined, maxConcurrentRequests: undefined, dailyCallQuota: 0 });
   t.after(() => h.close());
   await h.store.importActivities([activity(), activity(), activity()]);
   const owner = await userWithToken(h, 'read-write-activity');

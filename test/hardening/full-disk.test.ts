@@ -8,11 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { exportDir } from '../../src/config/config.js';
 import { seedBulk } from '../e2e/bulk-seed.js';
-import { Api, createUser, sha256, startServe, tempDir, type ServeProcess } from '../e2e/cli.js';
+import { Api, createUser, E2E_STORE, sha256, sleep, startServe, tempDir, type ServeProcess } from '../e2e/cli.js';
 
 const ROWS = 200_000;
 const MONTH = ['2025-01-01T00:00:00Z', '2025-01-31T00:00:00Z'] as const;
@@ -90,4 +91,95 @@ test('file size limit (RLIMIT_FSIZE 8 MB): Failed "file size limit reached", the
   const limitBytes = 8 * 1024 * 1024;
   const limit = (serve: ServeProcess) => execFileSync('prlimit', ['--pid', String(serve.child.pid), `--fsize=${limitBytes}`]);
   await fillTheDisk(t, dir, limit, 'Export failed: file size limit reached');
+});
+
+/** Writes a filler file until the volume refuses more; returns the filler's path. */
+function fillVolume(dir: string, name = 'filler'): string {
+  const path = join(dir, name);
+  const fd = openSync(path, 'a');
+  const chunk = Buffer.alloc(1 << 16);
+  try {
+    for (const size of [1 << 16, 4096, 512]) {
+      try {
+        for (;;) writeSync(fd, chunk, 0, size);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ENOSPC') throw err;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}
+
+test('one full volume for SQLite and the exports (issue 16, finding 4): 608 while full, the job settles once space is back, no file without a job, no restart', async (t) => {
+  if (E2E_STORE !== 'sqlite') {
+    t.skip('the embedded store shares the volume with the exports only on SQLite');
+    return;
+  }
+  const dir = tempDir(t, 'disk-shared');
+  const refused = tryMountTmpfs(dir, '64m');
+  if (refused) {
+    t.skip(refused);
+    return;
+  }
+  try {
+    await seedBulk(dir, { rows: 100_000, startMs: Date.UTC(2025, 0, 1), days: 30 });
+    const user = await createUser(dir, 'shared-disk@e2e');
+    const serve = await startServe(t, dir, ['--rate-limit', 'off']);
+    const api = await Api.login(serve.url, user.clientId, user.clientSecret);
+    const month = ['2025-01-01T00:00:00Z', '2025-01-31T00:00:00Z'] as const;
+
+    // The job is queued while there is room; the volume fills up while it runs.
+    const id = await api.create(...month);
+    await api.enqueue(id);
+    const filler = fillVolume(dir);
+    // Its worker is done with the files (finished, or stopped by the full volume).
+    for (const deadline = Date.now() + 30_000; readdirSync(exportDir(dir)).some((f) => f.endsWith('.part'));) {
+      assert.ok(Date.now() < deadline, 'the export settled its files');
+      await sleep(50);
+    }
+    fillVolume(dir, 'filler-2'); // whatever the export gave back
+
+    // Creates and enqueues: 608, never 611, while the store cannot write.
+    const answers: Record<string, number> = {};
+    for (let i = 0; i < 10; i++) {
+      const env = await api.createRaw({ format: 'CSV', filter: { createdAt: { startAt: month[0], endAt: '2025-01-02T00:00:00Z' } } });
+      const key = env.success ? 'success' : env.errors[0].code;
+      answers[key] = (answers[key] ?? 0) + 1;
+    }
+    assert.ok((answers['608'] ?? 0) > 0, `the full store answered 608: ${JSON.stringify(answers)}`);
+    assert.deepEqual(Object.keys(answers).filter((k) => k !== '608' && k !== 'success'), [], JSON.stringify(answers));
+    const during = await api.status(id);
+
+    // Space comes back: the job settles within seconds (its lease is 30 s), the server serves again.
+    rmSync(filler);
+    rmSync(join(dir, 'filler-2'));
+    const freed = Date.now();
+    let settled = await api.status(id);
+    while (!['Completed', 'Failed'].includes(settled.status)) {
+      assert.ok(Date.now() - freed < 15_000, `still ${settled.status} 15 s after space came back`);
+      await sleep(100);
+      settled = await api.status(id);
+    }
+    const waited = Date.now() - freed;
+    if (settled.status === 'Completed') {
+      const file = await api.fileDigest(id);
+      assert.equal(file.checksum, settled.fileChecksum);
+      assert.equal(settled.startedAt, during.startedAt, 'recorded, not run again');
+    } else {
+      assert.equal(settled.errorMsg, "Export failed: no space left on the export volume", serve.stderr().split("\n").filter((l) => l.includes("export failed")).join("\n").slice(0, 3000));
+    }
+    const small = await api.create(month[0], '2025-01-01T06:00:00Z');
+    await api.enqueue(small);
+    await api.waitFor(small, ['Completed'], { timeoutMs: 30_000 });
+    // Files follow jobs: exactly the Completed jobs' files, nothing else (no .part, no orphan).
+    const expected = [...(settled.status === 'Completed' ? [id] : []), small].map((x) => `${x}.export`).sort();
+    assert.deepEqual(readdirSync(exportDir(dir)).sort(), expected);
+    assert.match(serve.stderr(), /store unavailable \(full\)/);
+    assert.equal((await serve.stop('SIGTERM')).code, 0);
+    process.stdout.write(`# shared full volume: creates ${JSON.stringify(answers)}; the job was ${during.status} while full, ${settled.status} ${waited} ms after space came back\n`);
+  } finally {
+    execFileSync('umount', ['-l', dir]);
+  }
 });

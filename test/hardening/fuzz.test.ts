@@ -49,7 +49,12 @@ const isoish = fc.oneof(
   fc.constantFrom('2026-01-15', '2026-02-30T00:00:00Z', '2026-01-15 10:00', '2026-01-15T10:00:00+0530', '', 'null', '2026-13-01', '0000-00-00T00:00:00Z'),
   anyText,
 );
-const jsonValue = fc.oneof(fc.jsonValue({ maxDepth: 3 }), anyText, fc.integer(), fc.double(), fc.constant(null));
+/** Objects whose keys shadow the methods a conversion would run (`String(v)`, a template literal). */
+const METHOD_KEYS = ['toString', 'valueOf', 'toJSON', '__proto__', 'constructor', 'hasOwnProperty', 'then'];
+const methodShaped = fc.array(fc.tuple(fc.constantFrom(...METHOD_KEYS), fc.jsonValue({ maxDepth: 1 })), { minLength: 1, maxLength: 3 })
+  // Built from JSON text, as a request body would be: `__proto__` is then an own key, not the prototype.
+  .map((pairs) => JSON.parse(`{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`) as unknown);
+const jsonValue = fc.oneof(fc.jsonValue({ maxDepth: 3 }), anyText, fc.integer(), fc.double(), fc.constant(null), methodShaped, fc.array(methodShaped, { maxLength: 2 }));
 const typeIds = fc.oneof(
   fc.array(fc.integer({ min: -5, max: 100_010 }), { maxLength: 8 }),
   fc.array(fc.constantFrom(1, 2, 6, 7, 9, 10, 11, 12, 13, 22, 23, 24, 25, 37, 46, 104, 100001), { maxLength: 6 }),
@@ -147,7 +152,8 @@ const tokenString = fc.oneof(
 
 describe(`fuzzing the in-process server (fast-check seed ${SEED}, scale ${SCALE})`, () => {
   before(async () => {
-    h = await startHarness('fuzz', { ...NO_LIMITS, emulatorControls: true, adminToken: ADMIN_TOKEN });
+    // No identity failure limit: every fuzzed credential must reach the secret check (identity-attack.test.ts tests the limit).
+    h = await startHarness('fuzz', { ...NO_LIMITS, identityFailureLimit: undefined, emulatorControls: true, adminToken: ADMIN_TOKEN });
     await h.store.importActivities(Array.from({ length: 40 }, (_, i) => activity({ activityDate: Date.UTC(2026, 0, 15, 11, i) })));
     token = (await userWithToken(h, 'read-write-activity')).token;
     other = (await userWithToken(h)).token;
@@ -231,21 +237,39 @@ describe(`fuzzing the in-process server (fast-check seed ${SEED}, scale ${SCALE}
     }), runs(2000));
   });
 
+  test('long path parameters: 1003 on status, enqueue and cancel, a plain 404 on file.json, 414 over 8 KB', async () => {
+    const actions = ['status', 'enqueue', 'cancel', 'file'] as const;
+    const idText = fc.oneof(fc.constant('x'), fc.constant('%41'), fc.uuid(), fc.string({ minLength: 1, maxLength: 3 }).map(encodeURIComponent));
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 90, max: 8300 }), idText, fc.constantFrom(...actions), fc.boolean(), async (n, unit, action, head) => {
+      const id = unit.repeat(Math.ceil(n / unit.length)).slice(0, n).replace(/%[0-9A-Fa-f]?$/, '');
+      const url = `${BASE}/${id}/${action}.json`;
+      const m: Method = action === 'enqueue' || action === 'cancel' ? 'POST' : action === 'file' && head ? 'HEAD' : 'GET';
+      const a = await send('long path parameters', { method: m, url, headers: { authorization: `Bearer ${token}` } });
+      if (url.length > 8192) assert.equal(a.status, 414);
+      else if (action === 'file') assert.equal(a.status, 404);
+      else assert.match(a.body, /"code":"1003"/);
+    }), runs(300));
+  });
+
   test('token strings: never accepted, as Bearer, access_token, admin token or client credentials', async () => {
-    await fc.assert(fc.asyncProperty(tokenString, fc.nat({ max: 3 }), async (t, where) => {
+    // Every spelling of the credential parameters' names a server or a lenient client might read.
+    const tokenName = fc.constantFrom('access_token', 'access%5Ftoken', 'access%5ftoken', 'ACCESS_TOKEN', 'access_token[]', 'access%255Ftoken');
+    const secretName = fc.constantFrom('client_secret', 'client%5Fsecret', 'Client_Secret', 'client_secret[]', 'client%5Fsecret%5B%5D');
+    const idName = fc.constantFrom('client_id', 'client%5Fid', 'client_id[]');
+    await fc.assert(fc.asyncProperty(tokenString, fc.nat({ max: 3 }), tokenName, secretName, idName, async (t, where, tName, sName, iName) => {
       const enc = encodeURIComponent(t);
       const ascii = /^[\x20-\x7e]*$/.test(t) && t.trim() === t && t !== '';
       if (where === 0 && ascii) {
         const a = await send('token strings', { url: `${BASE}/${createdId}/status.json`, headers: { authorization: `Bearer ${t}` } });
         assert.match(a.body, /"code":"601"/);
       } else if (where === 1 || (where === 0 && !ascii)) {
-        const a = await send('token strings', { url: `${BASE}.json?access_token=${enc}` });
+        const a = await send('token strings', { url: `${BASE}.json?${tName}=${enc}` });
         assert.match(a.body, /"code":"601"/);
       } else if (where === 2 && ascii) {
         const a = await send('token strings', { url: '/tidemark/v1/emulator', headers: { authorization: `Bearer ${t}` } });
         assert.equal(a.status, 401);
       } else {
-        const a = await send('token strings', { url: `/identity/oauth/token?grant_type=client_credentials&client_id=${enc}&client_secret=${enc}` });
+        const a = await send('token strings', { url: `/identity/oauth/token?grant_type=client_credentials&${iName}=${enc}&${sName}=${enc}` });
         assert.equal(a.status, 401);
       }
     }), runs(1500));

@@ -9,7 +9,7 @@ import { defaultConfig, type Config } from '../../src/config/config.js';
 import type { Activity } from '../../src/domain/activity.js';
 import { ManualClock, type Clock } from '../../src/lib/clock.js';
 import { newClientCredentials } from '../../src/lib/ids.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { silentLogger, type Logger } from '../../src/lib/logger.js';
 import { hashSecret } from '../../src/lib/secrets.js';
 import { createTidemark, type Tidemark } from '../../src/server/main.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -44,13 +44,13 @@ export const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 export async function startHarness(
   name: string,
   overrides: Partial<Config> = {},
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; log?: Logger } = {},
 ): Promise<Harness> {
   const dataDir = tempDir(name);
   const databaseUrl = testDatabaseUrl(name);
   const config = defaultConfig({ dataDir, logLevel: 'silent', port: 0, ...(databaseUrl ? { databaseUrl } : {}), ...overrides });
   const clock = (options.clock as ManualClock) ?? new ManualClock(T0);
-  const tm = await createTidemark(config, { clock, log: silentLogger, pollMs: 50 });
+  const tm = await createTidemark(config, { clock, log: options.log ?? silentLogger, pollMs: 50 });
   const address = await tm.app.listen({ host: '127.0.0.1', port: 0 });
   let n = 0;
   const h: Harness = {

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { exportDir } from '../../src/config/config.js';
 import { test } from 'node:test';
 import { formatHeader, formatRow } from '../../src/domain/file-format.js';
 import type { Activity } from '../../src/domain/activity.js';
@@ -84,7 +85,9 @@ test('two workers and an api process share the limits, and a killed worker loses
     maxProcessing = Math.max(maxProcessing, processing);
     if (!killed && processing > 0) {
       const owners = await ownersOf(url);
-      const victim = owners.map((o) => Number(o.split(':')[1])).find((pid) => pids.has(pid));
+      // The victim has begun writing: its temp file (tagged `<pid>-...`) is on disk.
+      const writing = readdirSync(exportDir(dataDir)).filter((f) => f.endsWith('.part'));
+      const victim = owners.map((o) => Number(o.split(':')[1])).find((pid) => pids.has(pid) && writing.some((f) => f.includes(`.${pid}-`)));
       if (victim) {
         pids.get(victim)!.kill('SIGKILL');
         killed = `pid ${victim}`;
@@ -110,6 +113,16 @@ test('two workers and an api process share the limits, and a killed worker loses
     assert.ok(bytes.equals(Buffer.from(expected)), `job ${i}: file equals the oracle`);
     assert.equal(status.numberOfRecords, expected.split('\n').length - 2);
   }
+
+  // Files follow jobs (issue 16, finding 6): the killed worker's temp files go once its lease has
+  // run out, swept by the surviving worker (every two leases), without any restart.
+  const until = Date.now() + 20_000;
+  let left = readdirSync(exportDir(dataDir));
+  while (left.some((f) => f.endsWith('.part')) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 250));
+    left = readdirSync(exportDir(dataDir));
+  }
+  assert.deepEqual(left.sort(), ids.map((id) => `${id}.export`).sort(), 'one published file per Completed job and nothing else');
 });
 
 async function ownersOf(url: string): Promise<string[]> {

@@ -6,7 +6,7 @@
  * read them like any other call; bad bodies answer 609/1002/1003.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { InvalidRequest } from '../../domain/errors.js';
+import { InvalidRequest, shownValue } from '../../domain/errors.js';
 import { parseDuration } from '../../lib/duration.js';
 import type { AppDeps } from '../deps.js';
 import type { EmulatorState } from '../emulator-state.js';
@@ -98,7 +98,7 @@ export function registerEmulator(app: FastifyInstance, deps: AppDeps, emulator: 
   app.post(`${mount.base}/faults/calls`, route('POST', '/faults/calls'), json(async (req) => {
     const body = bodyOf(req);
     if (body.code === undefined) throw InvalidRequest.missing('code');
-    const code = String(body.code);
+    const code = shownValue(body.code);
     if (code !== '606' && code !== '615') throw InvalidRequest.rule('code', "must be '606' or '615'");
     const n = count(body, 'count') ?? 1;
     emulator.forceCalls(code, n);

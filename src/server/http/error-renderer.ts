@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   AlreadyQueued, AssetQueryRefused, DuplicateName, ExportQuotaExceeded, InvalidPageToken, InvalidRequest, InvalidTransition, JobNotFound,
-  ObjectNotFound, QueueFull,
+  ObjectNotFound, QueueFull, StoreUnavailable,
 } from '../../domain/errors.js';
 import { marketo, MarketoApiFailure, PLAIN_TEXT } from '../../errors/catalog.js';
 
@@ -15,6 +15,8 @@ export class OAuthFailure extends Error {
     readonly status: number,
     readonly error: string,
     readonly description: string,
+    /** Sent as `Retry-After` (seconds) with a 429. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(description);
   }
@@ -51,6 +53,7 @@ export function envelopeFor(requestId: string, failure: MarketoApiFailure, url?:
 export function renderError(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof OAuthFailure) {
     if (req.ctx) req.ctx.errorCode = err.error;
+    if (err.retryAfterSeconds !== undefined) reply.header('Retry-After', String(err.retryAfterSeconds));
     reply.code(err.status).send({ error: err.error, error_description: err.description });
     return;
   }
@@ -58,6 +61,18 @@ export function renderError(err: FastifyError | Error, req: FastifyRequest, repl
   const status = (err as FastifyError).statusCode;
   if (status === 413 || code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     reply.code(413).type('text/plain; charset=utf-8').send(PLAIN_TEXT.payloadTooLarge);
+    return;
+  }
+  // The router refuses a path parameter over its limit, which is the URI limit (app.ts): 414.
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.code(414).type('text/plain; charset=utf-8').send(PLAIN_TEXT.uriTooLong);
+    return;
+  }
+  if (err instanceof StoreUnavailable) {
+    // Not the client's fault and not a bug: the cause is logged, the client told to retry (608).
+    req.log.error({ err: err.cause ?? err, requestId: req.ctx?.requestId }, `store unavailable (${err.reason})`);
+    if (req.ctx) req.ctx.errorCode = '608';
+    reply.code(200).send(envelopeFor(req.ctx?.requestId ?? '0000#0', marketo.temporarilyUnavailable()));
     return;
   }
   let failure = toMarketoFailure(err);

@@ -35,6 +35,12 @@ describe('normalisePath', () => {
     ['http://host', '/'],
     ['http://host?a=b', '/?a=b'],
     ['/x/http://host/y', '/x/http:/host/y'],
+    // Absolute form (RFC 9112 3.2.2): the scheme and authority go, the path and query stay.
+    ['http://x/bulk/v1/activities/export.json', '/bulk/v1/activities/export.json'],
+    ['HTTPS://123-ABC-456.mktorest.com:443/rest/../bulk/v1/x.json?a=//b', '/bulk/v1/x.json?a=//b'],
+    ['http://x', '/'],
+    ['http://x?a=b', '/?a=b'],
+    ['http:/x/y', 'http:/x/y'], // not absolute form: left to the router (610)
   ];
   for (const [input, expected] of cases) test(`${input} -> ${expected}`, () => assert.equal(normalisePath(input), expected));
 });

@@ -1,13 +1,11 @@
 /**
  * Resolves dot segments and repeated slashes before routing, so the literal path that
  * node-marketo-rest sends, `/rest/../bulk/v1/...`, reaches `/bulk/v1/...`. The query is kept.
- * A request target in absolute form (`GET https://123-ABC-456.mktorest.com/rest/v1/...`, which
- * RFC 9112 §3.2.2 says a server must accept, and which a client sends when told Tidemark is its
- * HTTP proxy) is served as its path: like the Host header, the authority does not pick anything.
+ * A request target in absolute form (`GET http://host/bulk/v1/...`, which RFC 9112 3.2.2 says a
+ * server must accept) is reduced to its path first.
  */
-export function normalisePath(rawUrl: string): string {
-  const authority = /^https?:\/\/[^/?#]*/i.exec(rawUrl);
-  const url = authority ? `/${rawUrl.slice(authority[0].length).replace(/^\//, '')}` : rawUrl;
+export function normalisePath(target: string): string {
+  const url = originForm(target);
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? '' : url.slice(q);
@@ -22,4 +20,14 @@ export function normalisePath(rawUrl: string): string {
   }
   const trailing = path.endsWith('/') && out.length > 0 ? '/' : '';
   return `/${out.join('/')}${trailing}${query}`;
+}
+
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
+
+function originForm(target: string): string {
+  if (target.startsWith('/')) return target;
+  const m = ABSOLUTE_FORM.exec(target);
+  if (!m) return target;
+  const rest = target.slice(m[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
 }

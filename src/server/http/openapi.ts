@@ -132,7 +132,7 @@ export function openApiDocument(routes: readonly RouteInfo[], version: string): 
     components: {
       schemas: { Envelope: ENVELOPE },
       securitySchemes: {
-        accessToken: { type: 'http', scheme: 'bearer', description: 'A token from /identity/oauth/token; the access_token query parameter works too' },
+        accessToken: { type: 'http', scheme: 'bearer', description: 'A token from /identity/oauth/token, as Authorization: Bearer <token>; the access_token query parameter only with serve --allow-query-token' },
         adminToken: { type: 'http', scheme: 'bearer', description: 'The --admin-token of serve --emulator-controls' },
         consoleSession: { type: 'apiKey', in: 'cookie', name: 'tidemark_console', description: 'The console session (docs/console.md); changes also need the X-Tidemark-CSRF header. Over HTTPS the cookie is __Host-tidemark_console. The JSON endpoints also take Authorization: Bearer <admin token> instead' },
       },

@@ -71,7 +71,10 @@ export function createHttpsTwin(app: FastifyInstance, cert: ServedCertificate, l
   twin.setTimeout(main.timeout);
   twin.maxHeadersCount = main.maxHeadersCount;
   twin.maxRequestsPerSocket = main.maxRequestsPerSocket;
-  for (const listener of main.listeners('clientError')) twin.on('clientError', listener as (...args: unknown[]) => void);
+  // Answers the app gave its server for requests Fastify never sees (broken, odd Expect, CONNECT).
+  for (const event of ['clientError', 'checkExpectation', 'connect'] as const) {
+    for (const listener of main.listeners(event)) twin.on(event, listener as (...args: unknown[]) => void);
+  }
   logHandshakeFailures(twin, log);
   return twin;
 }

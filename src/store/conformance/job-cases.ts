@@ -197,13 +197,19 @@ export const jobCases: Record<string, StoreCase> = {
     assert.equal(await store.exportedBytesSince(T0 + 11), 0);
     assert.equal(await store.exportedBytesSince(T0 - 1), 500_001_007);
   },
-  'jobsFinishedBefore lists Completed jobs that finished strictly before': async (store) => {
-    await insert(store, at('c1', 'Completed', { finishedAt: T0 }), at('c2', 'Completed', { finishedAt: T0 + 5 }),
-      at('f', 'Failed', { finishedAt: T0 - 5 }), at('x', 'Cancelled', { finishedAt: T0 - 5 }));
-    assert.deepEqual((await store.jobsFinishedBefore(T0 + 5)).map((j) => j.exportId), ['c1']);
-    assert.deepEqual((await store.jobsFinishedBefore(T0 + 6)).map((j) => j.exportId).sort(), ['c1', 'c2']);
-    assert.deepEqual(await store.jobsFinishedBefore(T0), []);
-    assert.deepEqual((await store.jobsFinishedBefore(T0 + 1))[0], at('c1', 'Completed', { finishedAt: T0 }));
+  'jobOwnership gives status, finishedAt and the lease of Processing jobs, for the ids that exist': async (store) => {
+    await insert(store, at('c1', 'Completed', { finishedAt: T0 }), at('f', 'Failed', { finishedAt: T0 - 5 }), at('q', 'Queued', { queuedAt: T0 }));
+    await store.insertJob({ ...at('p', 'Queued', { queuedAt: T0 - 1 }) });
+    const claimed = await store.claimNextJob(T0, 2, { owner: 'host:1:abc', until: T0 + 30_000 });
+    assert.equal(claimed?.exportId, 'p');
+    const owners = (await store.jobOwnership(['c1', 'f', 'q', 'p', 'nope', 'x\0'])).sort((a, b) => a.exportId.localeCompare(b.exportId));
+    assert.deepEqual(owners, [
+      { exportId: 'c1', status: 'Completed', finishedAt: T0 },
+      { exportId: 'f', status: 'Failed', finishedAt: T0 - 5 },
+      { exportId: 'p', status: 'Processing', lease: { owner: 'host:1:abc', until: T0 + 30_000 } },
+      { exportId: 'q', status: 'Queued' },
+    ]);
+    assert.deepEqual(await store.jobOwnership([]), []);
   },
   'deleteJobsEndedBefore deletes ended jobs and old Created jobs, never Queued or Processing': async (store) => {
     const old = T0 - 40 * DAY;
@@ -243,7 +249,7 @@ export const jobCases: Record<string, StoreCase> = {
   'resetData deletes jobs and tokens, keeps users; activities and leads only when asked': async (store) => {
     await store.createUser(user('c-1'));
     await insert(store, at('a', 'Queued'), at('b', 'Processing'), at('c', 'Completed'));
-    await store.saveToken({ token: 't-1', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + DAY });
+    await store.saveToken({ tokenHash: 't-1', nonce: 'n-1', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + DAY });
     await store.importActivities([activity({ leadId: 77 }), activity({ leadId: 78 })]);
     assert.deepEqual(await store.resetData({ activities: false }), { jobs: 3, tokens: 1, activities: 0 });
     assert.equal(await store.getJob('a'), undefined);

@@ -33,23 +33,24 @@ export const userCases: Record<string, StoreCase> = {
     assert.equal(await store.disableUser('nobody'), false);
   },
   'saveToken and findToken round-trip': async (store) => {
-    const t = { token: 'b4b8c7e2-1f2a-4c6e-9d7b-4d2c1a0e9f11:tm', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + 3_600_000 };
+    const t = { tokenHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', nonce: 'n-1', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + 3_600_000 };
     await store.saveToken(t);
-    assert.deepEqual(await store.findToken(t.token), t);
-    assert.equal(await store.findToken('b4b8c7e2-1f2a-4c6e-9d7b-4d2c1a0e9f12:tm'), undefined);
+    assert.deepEqual(await store.findToken(t.tokenHash), t);
+    assert.equal(await store.findToken('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b856'), undefined);
   },
   'findLiveToken returns the newest unexpired token of that client': async (store) => {
     const hour = 3_600_000;
-    await store.saveToken({ token: 'old', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + hour });
-    await store.saveToken({ token: 'new', clientId: 'c-1', issuedAt: T0 + 600_000, expiresAt: T0 + 600_000 + hour });
-    await store.saveToken({ token: 'other', clientId: 'c-2', issuedAt: T0 + 900_000, expiresAt: T0 + 900_000 + hour });
-    assert.equal((await store.findLiveToken('c-1', T0 + 700_000))?.token, 'new');
-    assert.equal((await store.findLiveToken('c-2', T0 + 700_000))?.token, 'other');
+    await store.saveToken({ tokenHash: 'old', nonce: 'n-old', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + hour });
+    await store.saveToken({ tokenHash: 'new', nonce: 'n-new', clientId: 'c-1', issuedAt: T0 + 600_000, expiresAt: T0 + 600_000 + hour });
+    await store.saveToken({ tokenHash: 'other', nonce: 'n-other', clientId: 'c-2', issuedAt: T0 + 900_000, expiresAt: T0 + 900_000 + hour });
+    assert.equal((await store.findLiveToken('c-1', T0 + 700_000))?.tokenHash, 'new');
+    assert.equal((await store.findLiveToken('c-1', T0 + 700_000))?.nonce, 'n-new');
+    assert.equal((await store.findLiveToken('c-2', T0 + 700_000))?.tokenHash, 'other');
     assert.equal(await store.findLiveToken('c-3', T0 + 700_000), undefined);
   },
   'lookups by a value with a NUL byte find nothing and do not throw': async (store) => {
     await store.createUser(user('c-1'));
-    await store.saveToken({ token: 't', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + 3_600_000 });
+    await store.saveToken({ tokenHash: 't', nonce: 'n', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + 3_600_000 });
     assert.equal(await store.findToken('t\0'), undefined);
     assert.equal(await store.findToken('\0'), undefined);
     assert.equal(await store.findUser('c-1\0'), undefined);
@@ -59,8 +60,8 @@ export const userCases: Record<string, StoreCase> = {
     assert.deepEqual(await store.resolveAssetIds('form', ['a\0', 'b']), []);
   },
   'findLiveToken never returns an expired token': async (store) => {
-    await store.saveToken({ token: 't', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + 3_600_000 });
-    assert.equal((await store.findLiveToken('c-1', T0 + 3_599_999))?.token, 't');
+    await store.saveToken({ tokenHash: 't', nonce: 'n', clientId: 'c-1', issuedAt: T0, expiresAt: T0 + 3_600_000 });
+    assert.equal((await store.findLiveToken('c-1', T0 + 3_599_999))?.tokenHash, 't');
     assert.equal(await store.findLiveToken('c-1', T0 + 3_600_000), undefined, 'a token is expired at its expiresAt');
     assert.equal(await store.findLiveToken('c-1', T0 + 7_200_000), undefined);
   },

@@ -11,11 +11,11 @@ import type { ExportRequest } from '../../domain/export-request.js';
 import { formatRow } from '../../domain/file-format.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobPage, Role, ExportKey, ExportSlice, ImportResult, JobPatch, PlannedSlice, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportKey, ExportSlice, ImportResult, JobPatch, PlannedSlice, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import type { AssetPage } from '../store.js';
-import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
-import { PostgresCallCounter } from './call-counter.js';
+import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
+import { IN_FLIGHT_TIMING, PostgresCallCounter } from './call-counter.js';
 import { PostgresConsoleQueries } from './console-queries.js';
 import { MIGRATIONS } from './schema.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
@@ -52,14 +52,14 @@ export class PostgresStore implements Store {
   readonly callCounter: PostgresCallCounter;
   private readonly consoleQueries: PostgresConsoleQueries;
 
-  constructor(url: string, options: { poolSize?: number; migrate?: boolean } = {}) {
+  constructor(url: string, options: { poolSize?: number; migrate?: boolean; inFlightTiming?: typeof IN_FLIGHT_TIMING } = {}) {
     this.location = { kind: 'postgres', url };
     const { connectionString, schema } = parsePostgresUrl(url);
     this.schema = schema;
     this.pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, options: `-c search_path=${schema}` });
     this.pool.on('error', () => undefined); // an idle client dropped by the server; the next query reconnects
     this.ready = options.migrate === false ? Promise.resolve() : this.migrate();
-    this.callCounter = new PostgresCallCounter((fn) => this.tx(fn), (sql, params) => this.q(sql, params));
+    this.callCounter = new PostgresCallCounter((fn) => this.tx(fn), (sql, params) => this.q(sql, params), options.inFlightTiming);
     this.consoleQueries = new PostgresConsoleQueries((sql, params) => this.q(sql, params));
   }
 
@@ -120,12 +120,12 @@ export class PostgresStore implements Store {
     return r && toToken(r);
   }
   async saveToken(t: AccessToken): Promise<void> {
-    await this.q(SQL.insertToken, [t.token, t.clientId, t.issuedAt, t.expiresAt]);
+    await this.q(SQL.insertToken, [t.tokenHash, t.nonce, t.clientId, t.issuedAt, t.expiresAt]);
     await this.q(SQL.deleteTokensExpiredBefore, [t.issuedAt - 86_400_000]);
   }
-  async findToken(token: string): Promise<AccessToken | undefined> {
-    if (hasNul(token)) return undefined;
-    const [r] = await this.q(SQL.findToken, [token]);
+  async findToken(tokenHash: string): Promise<AccessToken | undefined> {
+    if (hasNul(tokenHash)) return undefined;
+    const [r] = await this.q(SQL.findToken, [tokenHash]);
     return r && toToken(r);
   }
 
@@ -368,8 +368,11 @@ export class PostgresStore implements Store {
   async exportedBytesSince(since: number): Promise<number> {
     return (await this.q(SQL.exportedBytesSince, [since]))[0]!.n as number;
   }
-  async jobsFinishedBefore(before: number): Promise<JobRecord[]> {
-    return (await this.q(SQL.jobsFinishedBefore, [before])).map(toJob);
+  async jobOwnership(exportIds: string[]): Promise<JobOwnership[]> {
+    // An id with a NUL byte cannot be stored, so it owns nothing (and PostgreSQL text refuses it).
+    const ids = exportIds.filter((id) => !hasNul(id));
+    if (ids.length === 0) return [];
+    return (await this.q(SQL.jobOwnership, [ids])).map(toOwnership);
   }
   async deleteJobsEndedBefore(before: number): Promise<number> {
     await this.ready;

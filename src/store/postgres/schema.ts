@@ -87,4 +87,18 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX api_calls_by_time ON api_calls (at);
   CREATE TABLE calls_in_flight (ticket text PRIMARY KEY, since bigint NOT NULL);
   `,
+  `
+  -- Tokens only as a digest (and the nonce that gives the token again with the client's secret).
+  -- Tokens issued before are dropped, not hashed: their clients get 601 and ask for a new one,
+  -- and no row that once held a token in clear stays live (docs/decisions/2026-12-03-token-storage.md).
+  DROP TABLE tokens;
+  CREATE TABLE tokens (
+    token_hash text PRIMARY KEY,
+    nonce text NOT NULL,
+    client_id text NOT NULL,
+    issued_at bigint NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX tokens_by_client ON tokens (client_id, expires_at);
+  `,
 ];

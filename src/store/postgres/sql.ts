@@ -123,9 +123,9 @@ export const SQL = {
   listUsers: 'SELECT * FROM users ORDER BY created_at, name',
   disableUser: 'UPDATE users SET disabled = true WHERE client_id = $1',
   findLiveToken: 'SELECT * FROM tokens WHERE client_id = $1 AND expires_at > $2 ORDER BY expires_at DESC LIMIT 1',
-  insertToken: 'INSERT INTO tokens (token, client_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)',
+  insertToken: 'INSERT INTO tokens (token_hash, nonce, client_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
   deleteTokensExpiredBefore: 'DELETE FROM tokens WHERE expires_at < $1',
-  findToken: 'SELECT * FROM tokens WHERE token = $1',
+  findToken: 'SELECT * FROM tokens WHERE token_hash = $1',
 
   putAsset: `INSERT INTO assets (kind, id, name, qualified_name, data) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (kind, id) DO UPDATE SET name = EXCLUDED.name, qualified_name = EXCLUDED.qualified_name, data = EXCLUDED.data`,
@@ -156,7 +156,8 @@ export const SQL = {
   renewLeases: `UPDATE jobs SET lease_expires_at = $1 WHERE export_id = ANY($2::text[]) AND lease_owner = $3 AND status = 'Processing'
     RETURNING export_id`,
   exportedBytesSince: `SELECT coalesce(sum(file_size), 0)::bigint AS n FROM jobs WHERE status = 'Completed' AND finished_at >= $1`,
-  jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < $1`,
+  jobOwnership: `SELECT export_id, status, finished_at, lease_owner, lease_expires_at FROM jobs
+    WHERE export_id = ANY($1::text[])`,
   deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < $1 AND status NOT IN ('Queued', 'Processing')`,
   // The emulator's reset (resetData). Activities are counted first: TRUNCATE reports no row count.
   countJobsByStatus: 'SELECT status, count(*)::int AS n FROM jobs GROUP BY status',

@@ -80,4 +80,18 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
   ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
   `,
+  `
+  -- Tokens only as a digest (and the nonce that gives the token again with the client's secret).
+  -- Tokens issued before are dropped, not hashed: their clients get 601 and ask for a new one,
+  -- and no row that once held a token in clear stays live (docs/decisions/2026-12-03-token-storage.md).
+  DROP TABLE tokens;
+  CREATE TABLE tokens (
+    token_hash TEXT PRIMARY KEY,         -- SHA-256 of the token, hex
+    nonce TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX tokens_by_client ON tokens(client_id, expires_at);
+  `,
 ];

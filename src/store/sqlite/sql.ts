@@ -136,8 +136,8 @@ export const SQL = {
   disableUser: 'UPDATE users SET disabled = 1 WHERE client_id = ?',
 
   findLiveToken: `SELECT * FROM tokens WHERE client_id = ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1`,
-  insertToken: 'INSERT INTO tokens (token, client_id, issued_at, expires_at) VALUES (?, ?, ?, ?)',
-  findToken: 'SELECT * FROM tokens WHERE token = ?',
+  insertToken: 'INSERT INTO tokens (token_hash, nonce, client_id, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+  findToken: 'SELECT * FROM tokens WHERE token_hash = ?',
   deleteTokensExpiredBefore: 'DELETE FROM tokens WHERE expires_at < ?',
 
   insertJob: `INSERT INTO jobs (export_id, owner, format, status, request, created_at, queued_at, started_at, finished_at,
@@ -154,7 +154,8 @@ export const SQL = {
   setLease: 'UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE export_id = ?',
   renewLease: `UPDATE jobs SET lease_expires_at = ? WHERE export_id = ? AND lease_owner = ? AND status = 'Processing'`,
   exportedBytesSince: `SELECT coalesce(sum(file_size), 0) FROM jobs WHERE status = 'Completed' AND finished_at >= ?`,
-  jobsFinishedBefore: `SELECT * FROM jobs WHERE status = 'Completed' AND finished_at < ?`,
+  jobOwnership: `SELECT export_id, status, finished_at, lease_owner, lease_expires_at FROM jobs
+    WHERE export_id IN (SELECT value FROM json_each(?))`,
   deleteJobsEndedBefore: `DELETE FROM jobs WHERE coalesce(finished_at, created_at) < ?
     AND status NOT IN ('Queued', 'Processing')`,
   // The emulator's reset (resetData).

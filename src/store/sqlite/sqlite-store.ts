@@ -9,10 +9,10 @@ import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull
 import type { ExportRequest } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
-  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobPage, Role, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation,
 } from '../store.js';
 import type { AssetPage } from '../store.js';
-import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
+import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
 import { SqliteConsoleQueries } from './console-queries.js';
 import { MIGRATIONS } from './schema.js';
@@ -83,12 +83,12 @@ export class SqliteStore implements Store {
     return row && toToken(row);
   }
   async saveToken(t: AccessToken): Promise<void> {
-    this.stmt(SQL.insertToken).run(t.token, t.clientId, t.issuedAt, t.expiresAt);
+    this.stmt(SQL.insertToken).run(t.tokenHash, t.nonce, t.clientId, t.issuedAt, t.expiresAt);
     // Old tokens are useless after a day; keep the table small.
     this.stmt(SQL.deleteTokensExpiredBefore).run(t.issuedAt - 86_400_000);
   }
-  async findToken(token: string): Promise<AccessToken | undefined> {
-    const row = this.stmt(SQL.findToken).get(token) as Row | undefined;
+  async findToken(tokenHash: string): Promise<AccessToken | undefined> {
+    const row = this.stmt(SQL.findToken).get(tokenHash) as Row | undefined;
     return row && toToken(row);
   }
   /**
@@ -333,8 +333,9 @@ export class SqliteStore implements Store {
   async exportedBytesSince(since: number): Promise<number> {
     return this.stmt(SQL.exportedBytesSince).pluck().get(since) as number;
   }
-  async jobsFinishedBefore(before: number): Promise<JobRecord[]> {
-    return (this.stmt(SQL.jobsFinishedBefore).all(before) as Row[]).map(toJob);
+  async jobOwnership(exportIds: string[]): Promise<JobOwnership[]> {
+    if (exportIds.length === 0) return [];
+    return (this.stmt(SQL.jobOwnership).all(JSON.stringify(exportIds)) as Row[]).map(toOwnership);
   }
   async deleteJobsEndedBefore(before: number): Promise<number> {
     return this.stmt(SQL.deleteJobsEndedBefore).run(before).changes;
