@@ -5,6 +5,7 @@
  */
 import type { Activity } from '../../domain/activity.js';
 import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
+import { DELETE_LEAD_TYPE_ID } from '../../domain/activity-types.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 import type { ExportKey, ExportSlice } from '../store.js';
 
@@ -40,7 +41,8 @@ function columnExpression(field: ExportField): string {
 export function exportWhere(filter: ExportRequest['filter']): string {
   const clauses = [`activity_date BETWEEN ${literal(Math.ceil(filter.startMs / 1000))} AND ${literal(Math.floor(filter.endMs / 1000))}`];
   const ints = (xs: number[]) => `(${xs.map(literal).join(', ')})`;
-  if (filter.activityTypeIds) clauses.push(`activity_type_id IN ${ints(filter.activityTypeIds)}`);
+  // Marketo never exports Delete Lead (type 37); asking for it by id is refused at create.
+  clauses.push(filter.activityTypeIds ? `activity_type_id IN ${ints(filter.activityTypeIds)}` : `activity_type_id <> ${DELETE_LEAD_TYPE_ID}`);
   if (filter.primaryAttributeValueIds) clauses.push(`pav_id IN ${ints(filter.primaryAttributeValueIds)}`);
   if (filter.primaryAttributeValues) {
     const names = `(${filter.primaryAttributeValues.map(literal).join(', ')})`;
@@ -78,7 +80,7 @@ export function exportCount(filter: ExportRequest['filter']): string {
 }
 export function exportKeyAt(filter: ExportRequest['filter']): string {
   // activities.guid: the bigint column, not the text alias (which would sort '10' before '9').
-  return `SELECT activity_date::int AS "dateSec", guid::text AS guid FROM activities WHERE ${exportWhere(filter)}
+  return `SELECT activity_date AS "dateSec", guid::text AS guid FROM activities WHERE ${exportWhere(filter)}
     ORDER BY activity_date, activities.guid LIMIT 1 OFFSET $1`;
 }
 

@@ -4,6 +4,7 @@
  * chosen from a fixed table.
  */
 import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
+import { DELETE_LEAD_TYPE_ID } from '../../domain/activity-types.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 
 /** Quotes like `quoteValue` in domain/file-format.ts: only when the value holds the delimiter, `"`, CR or LF. */
@@ -47,6 +48,9 @@ export function exportWhere(filter: ExportRequest['filter']): FilterSql {
   if (filter.activityTypeIds) {
     clauses.push('activity_type_id IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(filter.activityTypeIds));
+  } else {
+    // Marketo never exports Delete Lead (type 37); asking for it by id is refused at create.
+    clauses.push(`activity_type_id <> ${DELETE_LEAD_TYPE_ID}`);
   }
   if (filter.primaryAttributeValueIds) {
     clauses.push('pav_id IN (SELECT value FROM json_each(?))');
