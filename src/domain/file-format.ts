@@ -4,7 +4,8 @@
  */
 import type { Activity } from './activity.js';
 import { formatMarketoDate } from './dates.js';
-import type { ExportField, ExportFormat, ExportRequest } from './export-request.js';
+import type { ExportFormat } from './export-body.js';
+import type { ExportField } from './export-request.js';
 
 export const DELIMITERS: Record<ExportFormat, string> = { CSV: ',', TSV: '\t', SSV: ' ' };
 
@@ -16,7 +17,8 @@ export function quoteValue(value: string, delimiter: string): string {
   return value;
 }
 
-export function formatHeader(request: Pick<ExportRequest, 'fields' | 'columnHeaderNames' | 'format'>): string {
+/** The header line of any export kind: each field's name, or its `columnHeaderNames` text. */
+export function formatHeader(request: { fields: readonly string[]; columnHeaderNames: Readonly<Record<string, string | undefined>>; format: ExportFormat }): string {
   const d = DELIMITERS[request.format];
   return request.fields.map((f) => quoteValue(request.columnHeaderNames[f] ?? f, d)).join(d) + '\n';
 }

@@ -1,6 +1,7 @@
 /** Export jobs: the record, the state machine and the public view. Pure. */
 import { formatMarketoDate } from './dates.js';
-import type { ExportFormat, ExportRequest } from './export-request.js';
+import type { ExportRequest } from './export-kind.js';
+import type { ExportFormat } from './export-body.js';
 
 export const JOB_STATUSES = ['Created', 'Queued', 'Processing', 'Completed', 'Failed', 'Cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

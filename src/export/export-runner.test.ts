@@ -8,7 +8,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { DEFAULT_FIELDS, type ExportRequest } from '../domain/export-request.js';
+import { DEFAULT_FIELDS, type ActivityExportRequest } from '../domain/export-request.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { EVERYTHING, randomActivities, T0 } from '../store/conformance/fixtures.js';
@@ -23,7 +23,7 @@ import { formatHeader, formatRow } from '../domain/file-format.js';
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'tidemark-export-runner-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const request: ExportRequest = { format: 'CSV', fields: [...DEFAULT_FIELDS], columnHeaderNames: {}, filter: EVERYTHING };
+const request: ActivityExportRequest = { kind: 'activities', format: 'CSV', fields: [...DEFAULT_FIELDS], columnHeaderNames: {}, filter: EVERYTHING };
 const data = randomActivities(6_000, 42);
 let n = 0;
 

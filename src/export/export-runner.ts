@@ -1,5 +1,5 @@
 /** Starts one export in a worker thread so the event loop never waits on a long query. */
-import type { ExportRequest } from '../domain/export-request.js';
+import type { ExportRequest } from '../domain/export-kind.js';
 import type { ExportSlice, StoreLocation } from '../store/store.js';
 import { runWorker, type RunningWorker } from './start-worker.js';
 

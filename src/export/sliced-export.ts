@@ -7,7 +7,7 @@
  * snapshot of the store.
  */
 import { rmSync } from 'node:fs';
-import type { ExportRequest } from '../domain/export-request.js';
+import type { ExportRequest } from '../domain/export-kind.js';
 import type { ExportSlice, PlannedSlice, Store } from '../store/store.js';
 import type { SliceOutcome } from './export-runner.js';
 import { formatHeader } from '../domain/file-format.js';

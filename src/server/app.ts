@@ -24,7 +24,8 @@ import { redactUrl } from '../lib/logger.js';
 import { registerActivities } from './api/activities.js';
 import { registerAssets } from './api/assets.js';
 import { registerCustomActivities } from './api/custom-activities.js';
-import { registerBulkActivityExport } from './api/bulk-activity-export.js';
+import { activityExport } from './api/bulk-activity-export.js';
+import { registerBulkExports } from './api/bulk-export.js';
 import { registerIdentity } from './api/identity.js';
 import { registerStats } from './api/stats.js';
 import { registerEmulator } from './api/emulator.js';
@@ -111,7 +112,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   registerIdentity(app, deps); // 8
-  registerBulkActivityExport(app, deps);
+  registerBulkExports(app, deps, [activityExport]);
   registerActivities(app, store);
   registerCustomActivities(app, store, clock);
   registerAssets(app, store);

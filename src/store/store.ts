@@ -7,7 +7,8 @@
 import type { Activity } from '../domain/activity.js';
 import type { Asset, AssetKind } from '../domain/assets.js';
 import type { CustomActivityType } from '../domain/custom-activities.js';
-import type { ExportRequest } from '../domain/export-request.js';
+import type { ExportKind, ExportRequest } from '../domain/export-kind.js';
+import type { ExportFilter } from '../domain/export-request.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
 
 /** The documented roles; a role may also be a comma-separated list of permissions (domain/permissions.ts). */
@@ -112,6 +113,8 @@ export interface PlannedSlice extends ExportSlice {
 
 export interface ListJobsQuery {
   owner: string;
+  /** Only jobs of this kind (each kind's list endpoint shows its own); absent: every kind. */
+  kind?: ExportKind;
   createdSince: number;
   statuses?: JobStatus[];
   offset: number;
@@ -172,7 +175,7 @@ export interface Store {
    * The readable path: the TypeScript formatter turns these into lines.
    * @example for await (const a of store.exportRows(request.filter)) lines.push(formatRow(a, fields, 'CSV'))
    */
-  exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity>;
+  exportRows(filter: ExportFilter): AsyncIterable<Activity>;
   /**
    * The same rows as finished data lines built by the database engine (the fast path). Must be
    * byte-identical to `formatRow` over `exportRows`.
@@ -232,7 +235,7 @@ export interface Store {
   insertJob(job: JobRecord): Promise<void>;
   /** @example const job = await store.getJob(exportId) */
   getJob(exportId: string): Promise<JobRecord | undefined>;
-  /** Jobs newest first. @example await store.listJobs({ owner, createdSince, offset: 0, limit: 300 }) */
+  /** Jobs newest first. @example await store.listJobs({ owner, kind: 'leads', createdSince, offset: 0, limit: 300 }) */
   listJobs(query: ListJobsQuery): Promise<JobRecord[]>;
   /**
    * Created -> Queued, atomically with the check that fewer than `maxQueued` jobs are Queued or

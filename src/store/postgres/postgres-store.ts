@@ -7,7 +7,8 @@ import type { Activity } from '../../domain/activity.js';
 import type { Asset, AssetKind } from '../../domain/assets.js';
 import { FIRST_CUSTOM_TYPE_ID, type CustomActivityType } from '../../domain/custom-activities.js';
 import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
-import type { ExportRequest } from '../../domain/export-request.js';
+import type { ExportRequest } from '../../domain/export-kind.js';
+import type { ExportFilter } from '../../domain/export-request.js';
 import { formatRow } from '../../domain/file-format.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
@@ -158,11 +159,11 @@ export class PostgresStore implements Store {
     return (await this.q(SQL.countActivities))[0]!.n as number;
   }
 
-  exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity> {
+  exportRows(filter: ExportFilter): AsyncIterable<Activity> {
     return this.rowsInSlice(filter, {});
   }
 
-  private async *rowsInSlice(filter: ExportRequest['filter'], slice: ExportSlice): AsyncIterable<Activity> {
+  private async *rowsInSlice(filter: ExportFilter, slice: ExportSlice): AsyncIterable<Activity> {
     const sql = exportRowsPage(filter);
     let last: [number, string] = slice.after ? [slice.after.dateSec, slice.after.guid] : [-(2 ** 62), '-9223372036854775808'];
     for (;;) {
@@ -305,9 +306,11 @@ export class PostgresStore implements Store {
     return r && toJob(r);
   }
   async listJobs(q: ListJobsQuery): Promise<JobRecord[]> {
-    const statuses = q.statuses ? ' AND status = ANY($5::text[])' : '';
-    const sql = `SELECT * FROM jobs WHERE owner = $1 AND created_at >= $2${statuses} ORDER BY created_at DESC, export_id LIMIT $3 OFFSET $4`;
-    return (await this.q(sql, [q.owner, q.createdSince, q.limit, q.offset, ...(q.statuses ? [q.statuses] : [])])).map(toJob);
+    // $5 is null for every kind; the query text stays one.
+    const statuses = q.statuses ? ' AND status = ANY($6::text[])' : '';
+    const sql = `SELECT * FROM jobs WHERE owner = $1 AND ($5::text IS NULL OR kind = $5) AND created_at >= $2${statuses}
+      ORDER BY created_at DESC, export_id LIMIT $3 OFFSET $4`;
+    return (await this.q(sql, [q.owner, q.createdSince, q.limit, q.offset, q.kind ?? null, ...(q.statuses ? [q.statuses] : [])])).map(toJob);
   }
 
   async enqueueJob(exportId: string, now: number, maxQueued: number): Promise<JobRecord> {

@@ -87,4 +87,9 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX api_calls_by_time ON api_calls (at);
   CREATE TABLE calls_in_flight (ticket text PRIMARY KEY, since bigint NOT NULL);
   `,
+  `
+  -- Every bulk export kind shares the jobs table (one queue, one quota); lists show one kind.
+  ALTER TABLE jobs ADD COLUMN kind text NOT NULL DEFAULT 'activities';
+  CREATE INDEX jobs_by_owner_kind ON jobs (owner, kind, created_at);
+  `,
 ];

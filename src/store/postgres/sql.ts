@@ -4,7 +4,7 @@
  * integers or strings, rendered by `literal()`, are pasted, never raw client text.
  */
 import type { Activity } from '../../domain/activity.js';
-import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
+import type { ExportField, ExportFormat, ActivityExportRequest } from '../../domain/export-request.js';
 import { DELETE_LEAD_TYPE_ID } from '../../domain/activity-types.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 import type { ExportKey, ExportSlice } from '../store.js';
@@ -38,7 +38,7 @@ function columnExpression(field: ExportField): string {
 }
 
 /** The WHERE clause with values inlined as literals (COPY takes no parameters). */
-export function exportWhere(filter: ExportRequest['filter']): string {
+export function exportWhere(filter: ActivityExportRequest['filter']): string {
   const clauses = [`activity_date BETWEEN ${literal(Math.ceil(filter.startMs / 1000))} AND ${literal(Math.floor(filter.endMs / 1000))}`];
   const ints = (xs: number[]) => `(${xs.map(literal).join(', ')})`;
   // Marketo never exports Delete Lead (type 37); asking for it by id is refused at create.
@@ -57,7 +57,7 @@ export function exportWhere(filter: ExportRequest['filter']): string {
  * delimiter, `"`, CR or LF, doubles quotes, and writes NULL as the bare word `null`: the file
  * format, for all three delimiters.
  */
-export function exportCopy(request: ExportRequest, slice: ExportSlice = {}): string {
+export function exportCopy(request: ActivityExportRequest, slice: ExportSlice = {}): string {
   const d = DELIMITERS[request.format as ExportFormat];
   const columns = request.fields.map(columnExpression).join(', ');
   return `COPY (SELECT ${columns} FROM activities WHERE ${exportWhere(request.filter)}${sliceWhere(slice)} ORDER BY activity_date, guid)
@@ -75,17 +75,17 @@ function sliceWhere(slice: ExportSlice): string {
 }
 
 /** The number of rows an export selects, and the key of its row at an offset (cutting it into slices). */
-export function exportCount(filter: ExportRequest['filter']): string {
+export function exportCount(filter: ActivityExportRequest['filter']): string {
   return `SELECT count(*)::int AS n FROM activities WHERE ${exportWhere(filter)}`;
 }
-export function exportKeyAt(filter: ExportRequest['filter']): string {
+export function exportKeyAt(filter: ActivityExportRequest['filter']): string {
   // activities.guid: the bigint column, not the text alias (which would sort '10' before '9').
   return `SELECT activity_date AS "dateSec", guid::text AS guid FROM activities WHERE ${exportWhere(filter)}
     ORDER BY activity_date, activities.guid LIMIT 1 OFFSET $1`;
 }
 
 /** The oracle path reads pages by key, so memory stays flat however large the selection. */
-export function exportRowsPage(filter: ExportRequest['filter']): string {
+export function exportRowsPage(filter: ActivityExportRequest['filter']): string {
   return `SELECT guid::text AS guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav, attributes, action_result
     FROM activities WHERE ${exportWhere(filter)} AND (activity_date, guid) > ($1::bigint, $2::bigint)
     ORDER BY activity_date, activities.guid LIMIT $3`; // activities.guid: the bigint column, not the text alias
@@ -140,7 +140,7 @@ export const SQL = {
   maxCustomTypeId: 'SELECT max(id) AS max FROM custom_activity_types',
 
   insertJob: `INSERT INTO jobs (export_id, owner, format, status, request, created_at, queued_at, started_at, finished_at,
-    number_of_records, file_size, file_checksum, error_msg) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    number_of_records, file_size, file_checksum, error_msg, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
   getJob: 'SELECT * FROM jobs WHERE export_id = $1',
   getJobForUpdate: 'SELECT * FROM jobs WHERE export_id = $1 FOR UPDATE',
   countActive: `SELECT count(*)::int AS n FROM jobs WHERE status IN ('Queued', 'Processing')`,

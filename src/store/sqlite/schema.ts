@@ -80,4 +80,9 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
   ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
   `,
+  `
+  -- Every bulk export kind shares the jobs table (one queue, one quota); lists show one kind.
+  ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'activities';
+  CREATE INDEX jobs_by_owner_kind ON jobs(owner, kind, created_at);
+  `,
 ];

@@ -3,7 +3,7 @@
  * the only text pasted into SQL is the delimiter of a known export format and column expressions
  * chosen from a fixed table.
  */
-import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
+import type { ExportField, ExportFormat, ActivityExportRequest } from '../../domain/export-request.js';
 import { DELETE_LEAD_TYPE_ID } from '../../domain/activity-types.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 
@@ -42,7 +42,7 @@ export interface FilterSql {
 }
 
 /** The WHERE clause of an export. Lists are bound as one JSON array so the SQL text stays fixed. */
-export function exportWhere(filter: ExportRequest['filter']): FilterSql {
+export function exportWhere(filter: ActivityExportRequest['filter']): FilterSql {
   const clauses = ['activity_date BETWEEN ? AND ?'];
   const params: unknown[] = [Math.ceil(filter.startMs / 1000), Math.floor(filter.endMs / 1000)];
   if (filter.activityTypeIds) {
@@ -91,7 +91,7 @@ export interface ExportChunkSql {
  * query starts where the last one ended. The first positional parameter (the window's start)
  * is replaced by the chunk's start date so the index range starts there too.
  */
-export function exportChunkSql(request: ExportRequest): ExportChunkSql {
+export function exportChunkSql(request: ActivityExportRequest): ExportChunkSql {
   const { where } = exportWhere(request.filter);
   // group_concat follows the subquery's ORDER BY: SQLite keeps a FROM-clause subquery's ORDER BY
   // when the outer query uses an aggregate other than count(), min() or max().
@@ -144,7 +144,7 @@ export const SQL = {
   deleteTokensExpiredBefore: 'DELETE FROM tokens WHERE expires_at < ?',
 
   insertJob: `INSERT INTO jobs (export_id, owner, format, status, request, created_at, queued_at, started_at, finished_at,
-    number_of_records, file_size, file_checksum, error_msg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    number_of_records, file_size, file_checksum, error_msg, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   getJob: 'SELECT * FROM jobs WHERE export_id = ?',
   countActive: `SELECT count(*) FROM jobs WHERE status IN ('Queued', 'Processing')`,
   countProcessing: `SELECT count(*) FROM jobs WHERE status = 'Processing'`,

@@ -6,7 +6,8 @@ import type { Activity } from '../../domain/activity.js';
 import type { Asset, AssetKind } from '../../domain/assets.js';
 import { FIRST_CUSTOM_TYPE_ID, type CustomActivityType } from '../../domain/custom-activities.js';
 import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
-import type { ExportRequest } from '../../domain/export-request.js';
+import type { ExportRequest } from '../../domain/export-kind.js';
+import type { ExportFilter } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
 import type {
   AccessToken, ApiUser, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation,
@@ -137,7 +138,7 @@ export class SqliteStore implements Store {
     return this.stmt(SQL.countActivities).pluck().get() as number;
   }
 
-  async *exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity> {
+  async *exportRows(filter: ExportFilter): AsyncIterable<Activity> {
     const { where, params } = exportWhere(filter);
     const stmt = this.db.prepare(`${SQL.selectRows} WHERE ${where} ${ORDER}`);
     for (const r of stmt.iterate(...params) as IterableIterator<Row>) {
@@ -267,9 +268,10 @@ export class SqliteStore implements Store {
     return row && toJob(row);
   }
   async listJobs(q: ListJobsQuery): Promise<JobRecord[]> {
+    const kind = q.kind ? ' AND kind = ?' : '';
     const statuses = q.statuses ? ` AND status IN (SELECT value FROM json_each(?))` : '';
-    const params: unknown[] = [q.owner, q.createdSince, ...(q.statuses ? [JSON.stringify(q.statuses)] : []), q.limit, q.offset];
-    const sql = `SELECT * FROM jobs WHERE owner = ? AND created_at >= ?${statuses} ORDER BY created_at DESC, export_id LIMIT ? OFFSET ?`;
+    const params: unknown[] = [q.owner, q.createdSince, ...(q.kind ? [q.kind] : []), ...(q.statuses ? [JSON.stringify(q.statuses)] : []), q.limit, q.offset];
+    const sql = `SELECT * FROM jobs WHERE owner = ? AND created_at >= ?${kind}${statuses} ORDER BY created_at DESC, export_id LIMIT ? OFFSET ?`;
     return (this.stmt(sql).all(...params) as Row[]).map(toJob);
   }
 
