@@ -4,6 +4,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parseActivityRecord, type Activity } from '../domain/activity.js';
 import { ASSET_KINDS, parseCatalog } from '../domain/assets.js';
+import { buildLeadSchema, schemaConflict } from '../domain/lead-schema.js';
 import { formatOf, readSource } from './import-sources.js';
 import { fail, openStoreFrom, withStoreOptions } from './store-options.js';
 
@@ -98,6 +99,11 @@ async function importAssets(file: string, opts: { dataDir?: string; databaseUrl?
   if ('error' in parsed) fail(`nothing imported: ${parsed.error}`);
   const store = await openStoreFrom(opts);
   try {
+    // The lead schema the stored catalog and this file make together must be consistent.
+    const incoming = parsed.assets.filter((a) => a.kind === 'leadField');
+    const stored = (await store.listAssets('leadField')).filter((a) => !incoming.some((b) => b.id === a.id));
+    const conflict = schemaConflict(buildLeadSchema([...stored, ...incoming].map((a) => a.data)));
+    if (conflict) fail(`nothing imported: ${conflict}`);
     await store.putAssets(parsed.assets);
   } finally {
     await store.close();

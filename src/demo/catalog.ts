@@ -22,10 +22,4 @@ export const DEMO_CATALOG: CatalogFile = {
     { id: 3002, name: 'Active', folder: { id: 1003, type: 'Program' }, createdAt: created },
     { id: 3003, name: 'Do Not Call', folder: { id: 14, type: 'Folder' }, createdAt: created },
   ],
-  leadFields: [
-    { id: 41, displayName: 'Lead Status', dataType: 'string', rest: { name: 'leadStatus', readOnly: false } },
-    { id: 52, displayName: 'Job Title', dataType: 'string', rest: { name: 'title', readOnly: false } },
-    { id: 60, displayName: 'Lead Score', dataType: 'integer', rest: { name: 'leadScore', readOnly: false } },
-    { id: 48, displayName: 'Email Address', dataType: 'email', rest: { name: 'email', readOnly: false } },
-  ],
 };

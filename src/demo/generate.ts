@@ -6,6 +6,7 @@
 import type { Activity } from '../domain/activity.js';
 import { parseCatalog } from '../domain/assets.js';
 import { DAY_MS } from '../domain/dates.js';
+import { STANDARD_LEAD_FIELDS } from '../domain/lead-schema.js';
 import { DEMO_CATALOG, DEMO_CATALOG_DATE } from './catalog.js';
 
 export interface DemoOptions {
@@ -36,7 +37,13 @@ const ofKind = (kind: string) => CATALOG.assets.filter((a) => a.kind === kind).m
 const PROGRAMS = ofKind('program');
 const FORMS = ofKind('form');
 const LISTS = ofKind('staticList');
-const FIELDS = ofKind('leadField').filter((f) => f.id !== 60);
+// Change Data Value (13) names standard lead fields; Change Score (22) the Lead Score field.
+const standardField = (name: string) => {
+  const f = STANDARD_LEAD_FIELDS.find((x) => x.name === name)!;
+  return { id: f.id, name: f.displayName };
+};
+const FIELDS = ['leadStatus', 'title', 'email'].map(standardField);
+const SCORE = standardField('leadScore');
 const PAGES = ['/pricing', '/docs/bulk-extract', '/blog/etl-tips', '/', '/contact', '/webinars/data-pipelines'];
 const AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
@@ -77,7 +84,7 @@ function attributesFor(type: number, rnd: () => number, pick: Pick, leadId: numb
     case 22: {
       const old = Math.floor(rnd() * 80);
       const change = 5 + Math.floor(rnd() * 20);
-      return [60, 'Lead Score', { 'Change Value': `+${change}`, 'Old Value': old, 'New Value': old + change, Reason: 'Visited pricing page' }, null];
+      return [SCORE.id, SCORE.name, { 'Change Value': `+${change}`, 'Old Value': old, 'New Value': old + change, Reason: 'Visited pricing page' }, null];
     }
     case 24: case 25: {
       const l = pick(LISTS);

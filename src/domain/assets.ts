@@ -1,10 +1,13 @@
 /**
  * The asset catalog that name look-ups and `primaryAttributeValues` resolve through: programs,
- * static lists, forms and lead fields. Pure: the shapes, the import rules and the naming rules.
+ * static lists, forms and lead fields; and, for the lead side, smart lists and program member
+ * fields. Pure: the shapes, the import rules and the naming rules.
  */
 import { ASSET_GROUPS } from './activity-types.js';
+import { catalogLeadFieldProblem } from './lead-schema.js';
+import { memberFieldProblem } from './program-member-schema.js';
 
-export const ASSET_KINDS = ['program', 'staticList', 'form', 'leadField'] as const;
+export const ASSET_KINDS = ['program', 'staticList', 'form', 'leadField', 'smartList', 'programMemberField'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
 export interface Folder {
@@ -41,6 +44,8 @@ export interface CatalogFile {
   staticLists?: Record<string, unknown>[];
   forms?: Record<string, unknown>[];
   leadFields?: Record<string, unknown>[];
+  smartLists?: Record<string, unknown>[];
+  programMemberFields?: Record<string, unknown>[];
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -54,7 +59,8 @@ export function parseCatalog(raw: unknown, nowIso: string): { assets: Asset[] } 
   if (!isObj(raw)) return { error: 'the catalog must be a JSON object with programs, staticLists, forms and leadFields arrays' };
   const out: Asset[] = [];
   const programs = new Map<number, string>();
-  const sections: [keyof CatalogFile, AssetKind][] = [['programs', 'program'], ['staticLists', 'staticList'], ['forms', 'form'], ['leadFields', 'leadField']];
+  const sections: [keyof CatalogFile, AssetKind][] = [['programs', 'program'], ['staticLists', 'staticList'], ['forms', 'form'],
+    ['leadFields', 'leadField'], ['smartLists', 'smartList'], ['programMemberFields', 'programMemberField']];
   for (const key of Object.keys(raw)) {
     if (!sections.some(([k]) => k === key)) return { error: `unknown section '${key}'` };
   }
@@ -67,7 +73,17 @@ export function parseCatalog(raw: unknown, nowIso: string): { assets: Asset[] } 
       if (!isObj(item) || !posInt(item.id)) return { error: `${where}: id must be a positive integer` };
       if (kind === 'leadField') {
         if (typeof item.displayName !== 'string' || item.displayName === '') return { error: `${where}: displayName is required` };
-        out.push(leadField(item));
+        const field = leadField(item);
+        const restName = (field.data.rest as { name: string }).name;
+        const problem = leadFieldProblem(item) ?? catalogLeadFieldProblem(field.id, restName, field.data.dataType as string);
+        if (problem) return { error: `${where}: ${problem}` };
+        out.push(field);
+        continue;
+      }
+      if (kind === 'programMemberField') {
+        const problem = memberFieldProblem(item);
+        if (problem) return { error: `${where}: ${problem}` };
+        out.push(memberField(item));
         continue;
       }
       if (typeof item.name !== 'string' || item.name === '') return { error: `${where}: name is required` };
@@ -103,6 +119,9 @@ function assetShape(kind: AssetKind, item: Record<string, unknown>, folder: Fold
       return { ...base, url: item.url ?? `https://app.tidemark.local/#PG${item.id}A1`, type: item.type ?? 'default', channel: item.channel ?? 'Online Advertising', ...common, status: item.status ?? '', tags: item.tags ?? [], costs: item.costs ?? [], ...rest(item) };
     case 'staticList':
       return { ...base, url: item.url ?? `https://app.tidemark.local/#ST${item.id}A1`, ...common, computedUrl: item.computedUrl ?? `https://app.tidemark.local/#ST${item.id}A1`, ...rest(item) };
+    case 'smartList':
+      // hasRules: false marks a smart list without rules, which an export refuses (notes Q3).
+      return { ...base, url: item.url ?? `https://app.tidemark.local/#SL${item.id}A1`, ...common, hasRules: item.hasRules !== false, ...rest(item) };
     default:
       return { ...base, url: item.url ?? `https://app.tidemark.local/#FO${item.id}A1`, status: item.status ?? 'approved', ...common, ...rest(item) };
   }
@@ -113,7 +132,26 @@ function rest(item: Record<string, unknown>): Record<string, unknown> {
   return others;
 }
 
-function leadField(item: Record<string, unknown>): Asset {
+function leadFieldProblem(item: Record<string, unknown>): string | undefined {
+  if (item.rest !== undefined && (!isObj(item.rest) || typeof item.rest.name !== 'string')) return 'rest must be {"name": <string>, "readOnly": <boolean>}';
+  if (item.dataType !== undefined && typeof item.dataType !== 'string') return 'dataType must be a string';
+  if (item.exportable !== undefined && typeof item.exportable !== 'boolean') return 'exportable must be true or false';
+  return undefined;
+}
+
+/** A program member custom field: described by the program member describe, exported by name. */
+function memberField(item: Record<string, unknown>): Asset {
+  const name = item.name as string;
+  const dataType = typeof item.dataType === 'string' ? item.dataType : 'string';
+  const data: Record<string, unknown> = {
+    id: item.id, name, displayName: typeof item.displayName === 'string' ? item.displayName : name, dataType,
+    ...(typeof item.length === 'number' ? { length: item.length } : dataType === 'string' ? { length: 255 } : {}),
+    updateable: item.updateable !== false,
+  };
+  return { kind: 'programMemberField', id: item.id as number, name, qualifiedName: name, data };
+}
+
+function leadField(item: Record<string, unknown>): Asset & { data: Record<string, unknown> } {
   const displayName = item.displayName as string;
   const given = (item.rest as Record<string, unknown> | undefined)?.name;
   const restName = typeof given === 'string' && given !== '' ? given : camel(displayName);
@@ -122,6 +160,8 @@ function leadField(item: Record<string, unknown>): Asset {
     ...(item.length !== undefined ? { length: item.length } : item.dataType === undefined || item.dataType === 'string' ? { length: 255 } : {}),
     rest: item.rest ?? { name: restName, readOnly: false },
     soap: item.soap ?? { name: restName.charAt(0).toUpperCase() + restName.slice(1), readOnly: false },
+    // Tidemark's own key (not in describe): false makes an export refuse the field (notes Q6).
+    ...(item.exportable === false ? { exportable: false } : {}),
   };
   return { kind: 'leadField', id: item.id as number, name: displayName, qualifiedName: displayName, data };
 }

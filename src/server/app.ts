@@ -23,6 +23,7 @@ import { marketo } from '../errors/catalog.js';
 import { redactUrl } from '../lib/logger.js';
 import { registerActivities } from './api/activities.js';
 import { registerAssets } from './api/assets.js';
+import { registerLeadDescribe } from './api/lead-describe.js';
 import { registerCustomActivities } from './api/custom-activities.js';
 import { activityExport } from './api/bulk-activity-export.js';
 import { registerBulkExports } from './api/bulk-export.js';
@@ -116,6 +117,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerActivities(app, store);
   registerCustomActivities(app, store, clock);
   registerAssets(app, store);
+  registerLeadDescribe(app, store);
   registerStats(app, limits, clock);
   if (deps.emulator) registerEmulator(app, deps, deps.emulator);
   registerOperability(app, deps, metrics, routes);

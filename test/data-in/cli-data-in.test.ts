@@ -53,7 +53,7 @@ test('import --kind assets: loads the catalog, prints a summary, and the look-up
   const file = join(dir, 'catalog.json');
   writeFileSync(file, JSON.stringify(CATALOG, null, 2));
   const run = await cliOk(['import', '--kind', 'assets', file, ...target.args]);
-  assert.equal(run.stdout, 'imported asset catalog: 2 programs, 2 staticLists, 2 forms, 2 leadFields\n');
+  assert.equal(run.stdout, 'imported asset catalog: 2 programs, 2 staticLists, 2 forms, 2 leadFields, 0 smartLists, 0 programMemberFields\n');
 
   const { h, token } = await serve(t, target.config);
   const program = (await h.json('/rest/asset/v1/program/byName.json?name=EV_2026_Summit', { token })).result;
@@ -81,8 +81,10 @@ test('import --kind assets: loads the catalog, prints a summary, and the look-up
   const list = (await h.json('/rest/asset/v1/staticList/6001.json', { token })).result[0];
   assert.equal(list.description, 'Who came');
 
+  // The lead schema: the standard fields, the catalog's custom field, and its annualRevenue replacing the standard one.
   const fields = (await h.json('/rest/v1/leads/describe.json', { token })).result;
-  assert.deepEqual(fields, [
+  assert.equal(fields.length, 92);
+  assert.deepEqual(fields.filter((f: { id: number }) => f.id === 101 || f.id === 102 || f.id === 15), [
     { id: 101, displayName: 'Preferred Language', dataType: 'string', length: 255,
       rest: { name: 'preferredLanguage', readOnly: false }, soap: { name: 'PreferredLanguage', readOnly: false } },
     { id: 102, displayName: 'Annual Revenue', dataType: 'currency',

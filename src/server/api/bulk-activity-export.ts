@@ -2,6 +2,7 @@
 import { assetKindForTypes } from '../../domain/assets.js';
 import { validateActivityExportRequest } from '../../domain/export-request.js';
 import type { BulkExportKind } from './bulk-export.js';
+import { loadLeadSchema } from './schemas.js';
 
 export const activityExport: BulkExportKind = {
   kind: 'activities',
@@ -11,7 +12,13 @@ export const activityExport: BulkExportKind = {
     const request = validateActivityExportRequest(body, { strictDates: config.strict });
     const { primaryAttributeValues: names, activityTypeIds } = request.filter;
     const kind = names && activityTypeIds ? assetKindForTypes(activityTypeIds) : undefined;
-    if (names && kind) request.filter.resolvedPrimaryAttributeValueIds = await store.resolveAssetIds(kind, names);
+    if (names && kind === 'leadField') {
+      // Lead field names are display names in the lead schema (standard fields and the catalog's).
+      const fields = (await loadLeadSchema(store)).fields;
+      request.filter.resolvedPrimaryAttributeValueIds = fields.filter((f) => names.includes(f.displayName)).map((f) => f.id);
+    } else if (names && kind) {
+      request.filter.resolvedPrimaryAttributeValueIds = await store.resolveAssetIds(kind, names);
+    }
     return request;
   },
 };
