@@ -5,6 +5,7 @@
 import type { Activity } from './activity.js';
 import { formatMarketoDate } from './dates.js';
 import type { ExportFormat } from './export-body.js';
+import type { ExportValue } from './export-kind.js';
 import type { ExportField } from './export-request.js';
 
 export const DELIMITERS: Record<ExportFormat, string> = { CSV: ',', TSV: '\t', SSV: ' ' };
@@ -43,5 +44,20 @@ export function formatRow(a: Activity, fields: readonly ExportField[], format: E
   return fields.map((f) => {
     const v = fieldText(a, f);
     return v === null ? 'null' : quoteValue(v, d);
+  }).join(d) + '\n';
+}
+
+/**
+ * One lead or program member data line, LF-terminated: the stored text quoted when needed, ids
+ * as digits, dates as `YYYY-MM-DDTHH:MM:SSZ`, booleans as `true`/`false`, a missing value as the
+ * literal `null`, unquoted.
+ */
+export function formatRecord(values: readonly ExportValue[], format: ExportFormat): string {
+  const d = DELIMITERS[format];
+  return values.map((v) => {
+    if (v === null) return 'null';
+    if (typeof v === 'string') return quoteValue(v, d);
+    if (v instanceof Date) return formatMarketoDate(v.getTime());
+    return String(v);
   }).join(d) + '\n';
 }

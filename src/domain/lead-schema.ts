@@ -89,6 +89,8 @@ export function buildLeadSchema(catalog: readonly Record<string, unknown>[]): Le
   const replaced = new Map<string, LeadField>();
   const custom: LeadField[] = [];
   for (const data of catalog) {
+    // Only parseCatalog's shape makes a field (it always has rest.name).
+    if (typeof (data.rest as { name?: unknown } | undefined)?.name !== 'string') continue;
     const field = leadFieldFromCatalog(data);
     if (field.custom) custom.push(field);
     else replaced.set(field.name, field);

@@ -12,6 +12,7 @@ import { assetCases } from './asset-cases.js';
 import { customActivityCases } from './custom-activity-cases.js';
 import { exportLineCases } from './export-line-cases.js';
 import { jobCases } from './job-cases.js';
+import { leadCases } from './lead-cases.js';
 import { activityCases, userCases, type StoreCase } from './user-activity-cases.js';
 
 export interface StoreConformanceOptions {
@@ -32,6 +33,7 @@ export const CONFORMANCE_GROUPS: Readonly<Record<string, Record<string, StoreCas
   'leads and custom activities': customActivityCases,
   jobs: jobCases,
   'export lines equal the oracle': exportLineCases,
+  'leads and program members': leadCases,
 };
 
 export function runStoreConformance({ name, create, skip = {}, skipAll }: StoreConformanceOptions): void {

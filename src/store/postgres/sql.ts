@@ -91,12 +91,17 @@ export function exportRowsPage(filter: ActivityExportRequest['filter']): string 
     ORDER BY activity_date, activities.guid LIMIT $3`; // activities.guid: the bigint column, not the text alias
 }
 
-/** One activity as a line of COPY's text format: tab separated, `\N` for NULL, backslash escapes. */
+/** A value in COPY's text format: `\\N` for NULL, backslash escapes for backslash, tab, LF and CR. */
+export function copyText(v: string | number | null): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'number') return String(v);
+  return v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+}
+
+/** One activity as a line of COPY's text format: tab separated. */
 export function copyTextLine(a: Activity): string {
-  const t = (v: string | null) => (v === null ? '\\N' : v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!));
-  const n = (v: number | null) => (v === null ? '\\N' : String(v));
-  return [a.marketoGUID, String(a.leadId), String(a.activityDate / 1000), String(a.activityTypeId), n(a.campaignId),
-    n(a.primaryAttributeValueId), t(a.primaryAttributeValue), t(a.attributes), t(a.actionResult)].join('\t') + '\n';
+  return [a.marketoGUID, a.leadId, a.activityDate / 1000, a.activityTypeId, a.campaignId, a.primaryAttributeValueId,
+    a.primaryAttributeValue, a.attributes, a.actionResult].map(copyText).join('\t') + '\n';
 }
 
 /** The activity columns in table order, as `copyTextLine` writes them. */
@@ -117,7 +122,8 @@ export const SQL = {
     WHERE NOT EXISTS (SELECT 1 FROM activities a WHERE a.guid = s.guid) ORDER BY s.guid, s.line`,
   countStage: 'SELECT count(*)::int AS n FROM import_stage',
   countActivities: 'SELECT count(*)::int AS n FROM activities',
-  knownLeads: 'SELECT id FROM leads WHERE id = ANY($1::bigint[])',
+  // Active leads and ids known from activities; deleted and merged leads are gone.
+  knownLeads: 'SELECT id FROM leads WHERE id = ANY($1::bigint[]) AND state IN (0, 3)',
   maxMarketoGuid: 'SELECT coalesce(max(guid), 0)::text AS max FROM activities WHERE guid < 4503599627370496',
 
   insertUser: 'INSERT INTO users (client_id, name, role, secret_hash, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
@@ -163,7 +169,12 @@ export const SQL = {
   countJobsByStatus: 'SELECT status, count(*)::int AS n FROM jobs GROUP BY status',
   deleteAllJobs: 'DELETE FROM jobs',
   deleteAllTokens: 'DELETE FROM tokens',
-  truncateActivities: 'TRUNCATE activities, leads',
+  truncateActivities: 'TRUNCATE activities, leads, list_members, program_members',
+  countLeads: 'SELECT count(*)::int AS n FROM leads WHERE state = 0',
+  programStatusNames: 'SELECT DISTINCT status_name FROM program_members WHERE program_id = ANY($1::bigint[]) ORDER BY status_name',
+  deleteAsset: 'DELETE FROM assets WHERE kind = $1 AND id = $2',
+  deleteListMembers: 'DELETE FROM list_members WHERE kind = $1 AND list_id = $2',
+  deleteProgramMembers: 'DELETE FROM program_members WHERE program_id = $1',
 } as const;
 
 /** Job limits (queue, processing) are checked and acted on under this transaction-scoped lock. */

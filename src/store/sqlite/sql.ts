@@ -8,7 +8,7 @@ import { DELETE_LEAD_TYPE_ID } from '../../domain/activity-types.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 
 /** Quotes like `quoteValue` in domain/file-format.ts: only when the value holds the delimiter, `"`, CR or LF. */
-function quoted(column: string, delimiter: string): string {
+export function quoted(column: string, delimiter: string): string {
   const d = delimiter === "'" ? "''''" : `'${delimiter}'`;
   return `CASE WHEN instr(${column}, ${d}) OR instr(${column}, '"') OR instr(${column}, char(10)) OR instr(${column}, char(13))
     THEN '"' || replace(${column}, '"', '""') || '"' ELSE ${column} END`;
@@ -116,7 +116,8 @@ export const SQL = {
   copyStage: `INSERT OR IGNORE INTO activities SELECT * FROM temp.import_stage ORDER BY guid, rowid`,
   dropStage: 'DROP TABLE IF EXISTS temp.import_stage',
   copyStageLeads: 'INSERT OR IGNORE INTO leads (id) SELECT DISTINCT lead_id FROM temp.import_stage',
-  knownLeads: 'SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?))',
+  // Active leads and ids known from activities; deleted and merged leads are gone.
+  knownLeads: 'SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?)) AND state IN (0, 3)',
   maxMarketoGuid: `SELECT coalesce(max(guid), 0) FROM activities WHERE guid < 4503599627370496`,
   insertActivity: `INSERT INTO activities (guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav, attributes,
     action_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -165,5 +166,12 @@ export const SQL = {
   deleteAllJobs: 'DELETE FROM jobs',
   deleteAllTokens: 'DELETE FROM tokens',
   deleteAllActivities: 'DELETE FROM activities',
-  deleteAllLeads: 'DELETE FROM leads',
+  deleteAllLeadData: ['DELETE FROM list_members', 'DELETE FROM program_members', 'DELETE FROM leads'],
+
+  countLeads: 'SELECT count(*) FROM leads WHERE state = 0',
+  programStatusNames: `SELECT DISTINCT status_name FROM program_members WHERE program_id IN (SELECT value FROM json_each(?))
+    ORDER BY status_name`,
+  deleteAsset: 'DELETE FROM assets WHERE kind = ? AND id = ?',
+  deleteListMembers: 'DELETE FROM list_members WHERE kind = ? AND list_id = ?',
+  deleteProgramMembers: 'DELETE FROM program_members WHERE program_id = ?',
 } as const;
