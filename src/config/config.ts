@@ -32,6 +32,11 @@ export interface Config {
   leaseSeconds: number;
   /** Reject dates with milliseconds, as Marketo's docs say. */
   strict: boolean;
+  /**
+   * The subscription has the infrastructure ("Corona") for lead `updatedAt` and smart list
+   * filters and program member `updatedAt`; without it those answer 1035 (notes Q4).
+   */
+  advancedExtractFilters: boolean;
   logLevel: string;
   /** Mount the emulator controls under /tidemark/v1 (docs/emulator.md). */
   emulatorControls: boolean;
@@ -62,6 +67,7 @@ export const SERVE_FLAGS = [
   ['role', 'all', 'api (HTTP only), worker (exports only) or all'],
   ['lease-seconds', '30', 'how long a worker holds a Processing job without renewing; a dead worker loses its jobs after this'],
   ['strict', undefined, "reject datetimes with milliseconds, as Marketo's docs say"],
+  ['advanced-extract-filters', 'on', "on: lead updatedAt and smart list filters and program member updatedAt work; off: they answer 1035, as for a subscription without them"],
   ['log-level', 'info', 'fatal, error, warn, info, debug, trace or silent'],
   ['emulator-controls', undefined, 'serve the emulator controls under /tidemark/v1 (clock travel, faults, reset); needs --admin-token'],
   ['admin-token', undefined, 'the bearer token the emulator controls require, at least 16 characters (prefer the variable: argv is visible to ps)'],
@@ -86,6 +92,9 @@ const offOr = <T extends z.ZodTypeAny>(inner: T) =>
     }
     return r.data as z.infer<T>;
   });
+
+const onOff = z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v),
+  z.enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'], "expected 'on' or 'off'")).transform((v) => ['on', 'true', '1', 'yes'].includes(v));
 
 const rateLimit = z
   .string()
@@ -115,6 +124,7 @@ const schema = z
     role: z.enum(['api', 'worker', 'all']),
     'lease-seconds': int(2),
     strict: bool.default(false),
+    'advanced-extract-filters': onOff,
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'emulator-controls': bool.default(false),
     'admin-token': z.string().min(16, 'must be at least 16 characters').optional(),
@@ -174,6 +184,7 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
     role: c.role,
     leaseSeconds: c['lease-seconds'],
     strict: c.strict,
+    advancedExtractFilters: c['advanced-extract-filters'],
     logLevel: c['log-level'],
     emulatorControls: c['emulator-controls'],
     ...(c['admin-token'] ? { adminToken: c['admin-token'] } : {}),

@@ -27,6 +27,8 @@ import { registerLeadDescribe } from './api/lead-describe.js';
 import { registerCustomActivities } from './api/custom-activities.js';
 import { activityExport } from './api/bulk-activity-export.js';
 import { registerBulkExports } from './api/bulk-export.js';
+import { leadExport } from './api/bulk-lead-export.js';
+import { programMemberExport } from './api/bulk-program-member-export.js';
 import { registerIdentity } from './api/identity.js';
 import { registerStats } from './api/stats.js';
 import { registerEmulator } from './api/emulator.js';
@@ -113,7 +115,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   registerIdentity(app, deps); // 8
-  registerBulkExports(app, deps, [activityExport]);
+  registerBulkExports(app, deps, [activityExport, leadExport, programMemberExport]);
   registerActivities(app, store);
   registerCustomActivities(app, store, clock);
   registerAssets(app, store);

@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  AlreadyQueued, DuplicateName, ExportQuotaExceeded, InvalidRequest, InvalidTransition, JobNotFound, QueueFull,
+  AlreadyQueued, DuplicateName, ExportQuotaExceeded, InvalidRequest, InvalidTransition, JobNotFound, QueueFull, UnsupportedFilter,
 } from '../../domain/errors.js';
 import { marketo, MarketoApiFailure, PLAIN_TEXT } from '../../errors/catalog.js';
 
@@ -32,6 +32,7 @@ export function toMarketoFailure(err: unknown): MarketoApiFailure | undefined {
   if (err instanceof AlreadyQueued) return marketo.alreadyQueued();
   if (err instanceof QueueFull) return marketo.queueFull();
   if (err instanceof ExportQuotaExceeded) return marketo.dailyExportQuota(err.quotaMb);
+  if (err instanceof UnsupportedFilter) return marketo.unsupportedFilter();
   return undefined;
 }
 
