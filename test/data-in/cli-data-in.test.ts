@@ -140,9 +140,9 @@ test('import --kind assets: a bad catalog exits non-zero with a clear message an
   const missing = await cli(['import', '--kind', 'assets', join(dir, 'nope.json'), ...target.args]);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /cannot read/);
-  const unknownKind = await cli(['import', '--kind', 'leads', notJson, ...target.args]);
+  const unknownKind = await cli(['import', '--kind', 'customobjects', notJson, ...target.args]);
   assert.notEqual(unknownKind.code, 0);
-  assert.match(unknownKind.stderr, /unknown --kind 'leads'/);
+  assert.match(unknownKind.stderr, /unknown --kind 'customobjects'; use activities, leads, program-members or assets/);
 
   const { h } = await serve(t, target.config);
   assert.equal(await assetCount(h), 0, 'no valid entry before the bad one was kept');
