@@ -22,4 +22,23 @@ export const DEMO_CATALOG: CatalogFile = {
     { id: 3002, name: 'Active', folder: { id: 1003, type: 'Program' }, createdAt: created },
     { id: 3003, name: 'Do Not Call', folder: { id: 14, type: 'Folder' }, createdAt: created },
   ],
+  // Stored sets of leads (Tidemark has no rule engine): new leads join them on the day they are created.
+  smartLists: [
+    { id: 4001, name: 'Form Fillers', folder: { id: 15, type: 'Folder' }, description: 'Filled out a form', createdAt: created },
+    { id: 4002, name: 'Engaged Leads', folder: { id: 15, type: 'Folder' }, description: 'Lead score 50 or more', createdAt: created },
+  ],
 };
+
+/**
+ * Each demo program's status progression (a lead moves forward through it, one Change Status in
+ * Progression activity a step) and the statuses that count as success.
+ */
+export const DEMO_PROGRAM_STATUSES: Readonly<Record<number, { steps: string[]; success: string[] }>> = {
+  1001: { steps: ['Member', 'Engaged'], success: ['Engaged'] },
+  1002: { steps: ['Invited', 'Registered', 'Attended'], success: ['Attended'] },
+  1003: { steps: ['Member', 'Engaged'], success: ['Engaged'] },
+  1004: { steps: ['Visited Booth', 'Attended'], success: ['Attended'] },
+};
+
+/** The engagement (nurture) program: its members carry a cadence and an exhausted flag. */
+export const DEMO_NURTURE_PROGRAM = 1003;

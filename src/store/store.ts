@@ -181,6 +181,12 @@ export interface Store {
   /** @example const n = await store.countActivities() */
   countActivities(): Promise<number>;
   /**
+   * How many activities have a marketoGUID in each inclusive range (decimal text); the demo finds
+   * the days it has written this way.
+   * @example const [n] = await store.countActivitiesByGuid([{ from: '100000000001', to: '100000999999' }])
+   */
+  countActivitiesByGuid(ranges: { from: string; to: string }[]): Promise<number[]>;
+  /**
    * The activities an export selects, in file order (activityDate, then marketoGUID numerically).
    * The readable path: the TypeScript formatter turns these into lines.
    * @example for await (const a of store.exportRows(request.filter)) lines.push(formatRow(a, fields, 'CSV'))

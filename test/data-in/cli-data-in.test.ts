@@ -171,7 +171,7 @@ test('import --kind assets: a bad catalog leaves an earlier catalog as it was; a
 test('tidemark demo --days 30, then the seed workflow over HTTP with the demo user', async (t) => {
   const target = storeTarget(t, 'demo30');
   const run = await cliOk(['demo', '--days', '30', '--activities-per-day', '300', '--end', '2026-01-15', ...target.args]);
-  assert.match(run.stdout, /wrote \d+ demo activities .* client_id=tidemark-demo client_secret=tidemark-demo-secret/);
+  assert.match(run.stdout, /wrote \d+ demo activities.* client_id=tidemark-demo client_secret=tidemark-demo-secret/);
   const h = await harness(t, target.config);
   const auth = await (await h.call('/identity/oauth/token?grant_type=client_credentials&client_id=tidemark-demo&client_secret=tidemark-demo-secret')).json() as { access_token: string };
   const token = auth.access_token;

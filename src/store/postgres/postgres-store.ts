@@ -157,6 +157,11 @@ export class PostgresStore implements Store {
   async countActivities(): Promise<number> {
     return (await this.q(SQL.countActivities))[0]!.n as number;
   }
+  async countActivitiesByGuid(ranges: { from: string; to: string }[]): Promise<number[]> {
+    const out: number[] = [];
+    for (const r of ranges) out.push((await this.q(SQL.countActivitiesByGuid, [r.from, r.to]))[0]!.n as number);
+    return out;
+  }
   exportRows(filter: ExportFilter): AsyncIterable<Activity> {
     return activityRows(this.db, filter);
   }

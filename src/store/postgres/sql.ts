@@ -122,6 +122,7 @@ export const SQL = {
     WHERE NOT EXISTS (SELECT 1 FROM activities a WHERE a.guid = s.guid) ORDER BY s.guid, s.line`,
   countStage: 'SELECT count(*)::int AS n FROM import_stage',
   countActivities: 'SELECT count(*)::int AS n FROM activities',
+  countActivitiesByGuid: 'SELECT count(*)::int AS n FROM activities WHERE guid BETWEEN $1::bigint AND $2::bigint',
   // Active leads and ids known from activities; deleted and merged leads are gone.
   knownLeads: 'SELECT id FROM leads WHERE id = ANY($1::bigint[]) AND state IN (0, 3)',
   maxMarketoGuid: 'SELECT coalesce(max(guid), 0)::text AS max FROM activities WHERE guid < 4503599627370496',

@@ -125,6 +125,7 @@ export const SQL = {
   listCustomTypes: 'SELECT data FROM custom_activity_types ORDER BY id',
   maxCustomTypeId: 'SELECT max(id) FROM custom_activity_types',
   countActivities: 'SELECT count(*) FROM activities',
+  countActivitiesByGuid: 'SELECT count(*) FROM activities WHERE guid BETWEEN ? AND ?',
   selectRows: `SELECT CAST(guid AS TEXT) AS guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav,
     attributes, action_result FROM activities`,
 

@@ -118,6 +118,10 @@ export class SqliteStore implements Store {
   async countActivities(): Promise<number> {
     return this.stmt(SQL.countActivities).pluck().get() as number;
   }
+  async countActivitiesByGuid(ranges: { from: string; to: string }[]): Promise<number[]> {
+    const count = this.stmt(SQL.countActivitiesByGuid).pluck();
+    return ranges.map((r) => count.get(BigInt(r.from), BigInt(r.to)) as number);
+  }
   async *exportRows(filter: ExportFilter): AsyncIterable<Activity> {
     yield* activityRows(this.db, filter);
   }
