@@ -196,6 +196,11 @@ export const leadCases: Record<string, StoreCase> = {
     await store.importLeads([lead({ id: 1 })]);
     assert.deepEqual(await ids(store, { type: 'staticList', listId: 3001 }), [], 'no membership survives');
   },
+  'countActivitiesByGuid counts the activities whose marketoGUID lies in each inclusive range': async (store) => {
+    await store.importActivities(['5', '9', '10', '100000000001', '100000999999', '9223372036854775807'].map((g) => activity({ marketoGUID: g })));
+    assert.deepEqual(await store.countActivitiesByGuid([{ from: '1', to: '9' }, { from: '10', to: '10' }, { from: '11', to: '99' },
+      { from: '100000000001', to: '100000999999' }, { from: '9223372036854775800', to: '9223372036854775807' }]), [2, 1, 0, 2, 1]);
+  },
   'inReadSnapshot hides a lead import that commits meanwhile through another connection': async (store) => {
     await store.importLeads([lead({ id: 1 }), lead({ id: 2 })]);
     const other = await openStore(store.location);
