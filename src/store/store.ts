@@ -100,12 +100,18 @@ export interface LineChunk {
   rows: number;
 }
 
-/** A row's place in an export's file order: activityDate (epoch seconds), then marketoGUID as a number. */
+/**
+ * A row's place in an export's file order, as a pair: for activities activityDate (epoch
+ * seconds), then marketoGUID as a number; for leads 0, then the lead id (`leadKey`).
+ */
 export interface ExportKey {
   dateSec: number;
   /** Decimal text: GUIDs reach 2^63. */
   guid: string;
 }
+
+/** A lead export's key: file order is by id alone. */
+export const leadKey = (id: number): ExportKey => ({ dateSec: 0, guid: String(id) });
 
 /**
  * A run of an export's rows in file order: those after `after` up to and including `upTo`. A
@@ -203,7 +209,7 @@ export interface Store {
    * Cuts an activity export into at most `parts` slices of about equal row counts, in file order,
    * each of at least `minRowsPerPart` rows (one whole slice when the selection is smaller). The
    * slices' lines, concatenated in order, are the export's lines; export workers write slices in
-   * parallel. Lead and program member exports come back as one slice.
+   * parallel. Lead exports are cut by lead id; program member exports come back as one slice.
    * @example const slices = await store.splitExport(request, 2, 100_000)
    */
   splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]>;

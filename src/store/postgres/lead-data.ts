@@ -11,9 +11,11 @@ import { formatRecord } from '../../domain/file-format.js';
 import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import { columnSpecs, fieldColumn, isSingleTextColumn, STATE_CODES, toExportValue } from '../lead-columns.js';
-import type { LineChunk, UpsertResult } from '../store.js';
+import { cutOffsets, partsFor, slicesBetween } from '../export-slices.js';
+import { leadKey, type ExportSlice, type LineChunk, type PlannedSlice, type UpsertResult } from '../store.js';
+import type { LeadExportRequest } from '../../domain/lead-export-request.js';
 import { copyLines } from './activity-data.js';
-import { insertValues, LEAD_STAGE, MEMBER_STAGE, mergeTerms, recordCopy, recordValuesPage, replaceMemberships } from './lead-sql.js';
+import { insertValues, LEAD_STAGE, leadCount, leadKeyAt, MEMBER_STAGE, mergeTerms, recordCopy, recordValuesPage, replaceMemberships } from './lead-sql.js';
 import type { Client, PgAccess } from './pg-access.js';
 import { copyText, IMPORT_LOCK } from './sql.js';
 
@@ -88,15 +90,17 @@ export function importMembers(db: PgAccess, records: AsyncIterable<MemberRecord>
   });
 }
 
-/** The export's lines: one COPY, or the TypeScript formatter for a lone text column (COPY would quote a `\.` there). */
-export async function* recordLines(db: PgAccess, request: RecordExportRequest): AsyncGenerator<LineChunk> {
+/** The export's lines (a lead export's slice too): one COPY, or the TypeScript formatter for a lone text column (COPY would quote a `\.` there). */
+export async function* recordLines(db: PgAccess, request: RecordExportRequest, slice: ExportSlice = {}): AsyncGenerator<LineChunk> {
   if (!isSingleTextColumn(columnSpecs(request))) {
-    yield* copyLines(db, recordCopy(request));
+    yield* copyLines(db, recordCopy(request, slice));
     return;
   }
+  const upTo = slice.upTo && Number(slice.upTo.guid);
   let text = '';
   let n = 0;
-  for await (const values of recordValues(db, request)) {
+  for await (const { key, values } of recordRows(db, request, slice.after ? Number(slice.after.guid) : 0)) {
+    if (upTo !== undefined && key > upTo) break;
     text += formatRecord(values, request.format);
     if (++n === 5000) {
       yield { bytes: Buffer.from(text, 'utf8'), rows: n };
@@ -107,17 +111,31 @@ export async function* recordLines(db: PgAccess, request: RecordExportRequest): 
   if (n) yield { bytes: Buffer.from(text, 'utf8'), rows: n };
 }
 
-/** The rows' raw values in file order, by pages of 5000 keyed like the file order. */
+/** The rows' raw values in file order. */
 export async function* recordValues(db: PgAccess, request: RecordExportRequest): AsyncGenerator<ExportValue[]> {
+  for await (const row of recordRows(db, request, 0)) yield row.values;
+}
+
+/** Rows with their key (lead id), by pages of 5000 keyed like the file order; a lead export's from after `afterLead`. */
+async function* recordRows(db: PgAccess, request: RecordExportRequest, afterLead: number): AsyncGenerator<{ key: number; values: ExportValue[] }> {
   const kinds = columnSpecs(request).map((s) => s.kind);
   const parts = request.kind === 'leads' ? [undefined] : request.filter.programIds;
   for (const program of parts) {
     const sql = recordValuesPage(request, program);
-    for (let after = 0; ;) {
+    for (let after = request.kind === 'leads' ? afterLead : 0; ;) {
       const rows = await db.arrays(sql, [after, 5000]);
-      for (const r of rows) yield r.slice(0, kinds.length).map((v, i) => toExportValue(kinds[i]!, v));
+      for (const r of rows) yield { key: r.at(-1) as number, values: r.slice(0, kinds.length).map((v, i) => toExportValue(kinds[i]!, v)) };
       if (rows.length < 5000) break;
       after = rows[rows.length - 1]!.at(-1) as number;
     }
   }
+}
+
+/** Cuts a lead export into slices by lead id (PostgreSQL does not slice exports itself, see capabilities; conformance checks it). */
+export async function splitLeads(db: PgAccess, request: LeadExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
+  const rows = (await db.q(leadCount(request)))[0]!.n as number;
+  const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
+  const cuts = [];
+  for (const offset of offsets) cuts.push(leadKey((await db.q(leadKeyAt(request), [offset]))[0]!.id as number));
+  return slicesBetween(cuts, offsets, rows);
 }

@@ -6,7 +6,8 @@
  */
 import type { ExportFormat } from '../../domain/export-body.js';
 import type { RecordExportRequest } from '../../domain/export-kind.js';
-import { isListFilter, type LeadFilter } from '../../domain/lead-export-request.js';
+import { isListFilter, type LeadExportRequest, type LeadFilter } from '../../domain/lead-export-request.js';
+import type { ExportSlice } from '../store.js';
 import type { MemberFilter } from '../../domain/program-member-export-request.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 import { columnSpecs, fieldColumn, STATE_CODES, type ColumnSpec } from '../lead-columns.js';
@@ -57,15 +58,28 @@ export function memberWhere(filter: MemberFilter, programs: readonly number[] = 
 export const MEMBER_FROM = `program_members m JOIN leads l ON l.id = m.lead_id
   LEFT JOIN assets p ON p.kind = 'program' AND p.id = m.program_id`;
 
-/** The whole export as one COPY, rows in file order (notes Q7). */
-export function recordCopy(request: RecordExportRequest): string {
+/** A lead export slice's bounds (lead ids, `leadKey`) as extra WHERE terms. */
+function leadSliceWhere(slice: ExportSlice): string {
+  return (slice.after ? ` AND l.id > ${literal(Number(slice.after.guid))}` : '') + (slice.upTo ? ` AND l.id <= ${literal(Number(slice.upTo.guid))}` : '');
+}
+
+/** The whole export (or a lead export's slice) as one COPY, rows in file order (notes Q7). */
+export function recordCopy(request: RecordExportRequest, slice: ExportSlice = {}): string {
   const d = DELIMITERS[request.format as ExportFormat];
   const columns = columnSpecs(request).map(copyColumn).join(', ');
   const query = request.kind === 'leads'
-    ? `SELECT ${columns} FROM leads l WHERE ${leadWhere(request.filter)} ORDER BY l.id`
+    ? `SELECT ${columns} FROM leads l WHERE ${leadWhere(request.filter)}${leadSliceWhere(slice)} ORDER BY l.id`
     : `SELECT ${columns} FROM ${MEMBER_FROM} WHERE ${memberWhere(request.filter)}
       ORDER BY array_position(ARRAY[${request.filter.programIds.map(literal).join(', ')}]::bigint[], m.program_id), m.lead_id`;
   return `COPY (${query}) TO STDOUT (FORMAT csv, DELIMITER ${literal(d)}, NULL 'null')`;
+}
+
+/** The rows a lead export selects, and the lead id at an offset (cutting it into slices). */
+export function leadCount(request: LeadExportRequest): string {
+  return `SELECT count(*)::int AS n FROM leads l WHERE ${leadWhere(request.filter)}`;
+}
+export function leadKeyAt(request: LeadExportRequest): string {
+  return `SELECT l.id FROM leads l WHERE ${leadWhere(request.filter)} ORDER BY l.id LIMIT 1 OFFSET $1`;
 }
 
 /**

@@ -17,7 +17,7 @@ import type {
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { activityLines, activityRows, appendActivities, importActivities, splitActivities } from './activity-data.js';
 import { PostgresCallCounter } from './call-counter.js';
-import { ensureColumns, importLeads, importMembers, recordLines, recordValues } from './lead-data.js';
+import { ensureColumns, importLeads, importMembers, recordLines, recordValues, splitLeads } from './lead-data.js';
 import { hasNul, type Client, type PgAccess } from './pg-access.js';
 import { MIGRATIONS } from './schema.js';
 import { JOB_LIMIT_LOCK, SQL } from './sql.js';
@@ -188,11 +188,13 @@ export class PostgresStore implements Store {
 
   // --- exports of every kind ---
   exportLines(request: ExportRequest, slice: ExportSlice = {}): AsyncIterable<LineChunk> {
-    return request.kind === 'activities' ? activityLines(this.db, request, slice) : recordLines(this.db, request);
+    return request.kind === 'activities' ? activityLines(this.db, request, slice) : recordLines(this.db, request, slice);
   }
   async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
-    // Lead and program member exports are written whole: one slice, its rows not counted (unused).
-    return request.kind === 'activities' ? splitActivities(this.db, request, parts, minRowsPerPart) : [{ rows: 0 }];
+    if (request.kind === 'activities') return splitActivities(this.db, request, parts, minRowsPerPart);
+    if (request.kind === 'leads') return splitLeads(this.db, request, parts, minRowsPerPart);
+    // Program member exports are written whole (one slice; its row count is not used).
+    return [{ rows: 0 }];
   }
 
   async inReadSnapshot<T>(fn: () => Promise<T>): Promise<T> {

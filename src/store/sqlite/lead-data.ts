@@ -10,7 +10,8 @@ import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import type { ProgramMemberExportRequest } from '../../domain/program-member-export-request.js';
 import { columnSpecs, fieldColumn, STATE_CODES, toExportValue } from '../lead-columns.js';
-import type { LineChunk, UpsertResult } from '../store.js';
+import { cutOffsets, partsFor, slicesBetween } from '../export-slices.js';
+import { leadKey, type ExportSlice, type LineChunk, type PlannedSlice, type UpsertResult } from '../store.js';
 import {
   insertValues, keyedChunkSql, LEAD_STAGE, leadWhere, MEMBER_FROM, MEMBER_STAGE, memberWhere, mergeTerms, replaceMemberships,
   type KeyedChunkSql,
@@ -111,22 +112,38 @@ function exportParts(request: RecordExportRequest): { sql: KeyedChunkSql; params
   return filter.programIds.map((program) => ({ sql, params: { ...params, program } }));
 }
 
-/** The export's data lines, built inside SQLite, in chunks of whole lines. */
-export function* recordLines(db: Database.Database, request: RecordExportRequest): Generator<LineChunk> {
+/**
+ * The export's data lines, built inside SQLite, in chunks of whole lines; a lead export's slice
+ * (by lead id, `leadKey`) gives the rows after its `after` up to its `upTo`.
+ */
+export function* recordLines(db: Database.Database, request: RecordExportRequest, slice: ExportSlice = {}): Generator<LineChunk> {
+  const last = slice.upTo && Number(slice.upTo.guid);
   for (const { sql, params } of exportParts(request)) {
     const chunkEnd = db.prepare(sql.chunkEnd).pluck();
     const chunkUpTo = db.prepare(sql.chunkUpTo);
     const chunkRest = db.prepare(sql.chunkRest);
-    let after = 0;
+    let after = slice.after ? Number(slice.after.guid) : 0;
     for (;;) {
       const end = chunkEnd.get({ ...params, after }) as number | undefined;
-      const chunk = (end === undefined ? chunkRest.get({ ...params, after }) : chunkUpTo.get({ ...params, after, last: end })) as
+      // The slice ends in this chunk when no chunk follows or this one reaches its last key.
+      const endsSlice = last !== undefined && (end === undefined || end >= last);
+      const bound = endsSlice ? last : end;
+      const chunk = (bound === undefined ? chunkRest.get({ ...params, after }) : chunkUpTo.get({ ...params, after, last: bound })) as
         { rows: number; bytes: Buffer | null };
       if (chunk.rows) yield { bytes: chunk.bytes!, rows: chunk.rows };
-      if (end === undefined) break;
+      if (end === undefined || endsSlice) break;
       after = end;
     }
   }
+}
+
+/** Cuts a lead export into slices by lead id, as splitActivities does by (date, GUID). */
+export function splitLeads(db: Database.Database, request: LeadExportRequest, parts: number, minRowsPerPart: number): PlannedSlice[] {
+  const { where, params } = leadWhere(request.filter);
+  const rows = db.prepare(`SELECT count(*) FROM leads l WHERE ${where}`).pluck().get(params) as number;
+  const keyAt = db.prepare(`SELECT l.id FROM leads l WHERE ${where} ORDER BY l.id LIMIT 1 OFFSET @offset`).pluck();
+  const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
+  return slicesBetween(offsets.map((offset) => leadKey(keyAt.get({ ...params, offset }) as number)), offsets, rows);
 }
 
 /** The same rows as raw values, for the TypeScript oracle. */

@@ -8,25 +8,46 @@ import { isListFilter, type LeadFilter } from '../../domain/lead-export-request.
 import type { MemberFilter } from '../../domain/program-member-export-request.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 import { fieldColumn, STATE_CODES, type ColumnSpec } from '../lead-columns.js';
-import { CHUNK_ROWS, quoted } from './sql.js';
+import { CHUNK_ROWS } from './sql.js';
 
 const DATE = (column: string) => `strftime('%Y-%m-%dT%H:%M:%SZ', ${column}, 'unixepoch')`;
+
+/**
+ * Stored text as file text: quoted (RFC 4180 doubling) when it holds the delimiter, `"`, CR or
+ * LF, like `quoteValue` in domain/file-format.ts; one GLOB over a character class costs less than
+ * the four instr() of the activity path (sql.ts), which counts with many text columns.
+ */
+function quotedText(column: string, delimiter: string): string {
+  const special = `'*[' || char(${delimiter.charCodeAt(0)}, 34, 10, 13) || ']*'`;
+  return `CASE WHEN ${column} GLOB ${special} THEN '"' || replace(${column}, '"', '""') || '"' ELSE coalesce(${column}, 'null') END`;
+}
 
 /** One column of a data line, as file text. */
 function lineColumn(spec: ColumnSpec, delimiter: string): string {
   const column = `${spec.table}.${spec.column}`;
   switch (spec.kind) {
-    case 'int': return column;
+    case 'int': return `coalesce(${column}, 'null')`;
     case 'datetime': return `coalesce(${DATE(column)}, 'null')`;
     case 'bool': return `CASE ${column} WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'null' END`;
-    default: return `coalesce(${quoted(column, delimiter)}, 'null')`;
+    default: return quotedText(column, delimiter);
   }
 }
 
-/** A whole data line (without its LF), built inside SQLite. */
+/** Columns per format() call: well under SQLite's limit on function arguments (127 by default). */
+const FORMAT_ARGS = 60;
+
+/**
+ * A whole data line (without its LF), built inside SQLite: format() joins the columns in one
+ * allocation where a chain of || makes one per column (measured: docs/performance.md).
+ */
 export function recordLine(specs: readonly ColumnSpec[], format: ExportFormat): string {
   const d = DELIMITERS[format];
-  return specs.map((s) => lineColumn(s, d)).join(` || '${d}' || `);
+  const parts: string[] = [];
+  for (let i = 0; i < specs.length; i += FORMAT_ARGS) {
+    const group = specs.slice(i, i + FORMAT_ARGS);
+    parts.push(`format('${group.map(() => '%s').join(d)}', ${group.map((s) => lineColumn(s, d)).join(', ')})`);
+  }
+  return parts.join(` || '${d}' || `);
 }
 
 /** The raw values the TypeScript oracle formats itself. */

@@ -18,7 +18,7 @@ import type {
 } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toToken, toUser, type Row } from '../row-mappers.js';
 import { activityLines, activityRows, importActivities, splitActivities } from './activity-data.js';
-import { ensureColumns, importLeads, importMembers, recordLines, recordValues } from './lead-data.js';
+import { ensureColumns, importLeads, importMembers, recordLines, recordValues, splitLeads } from './lead-data.js';
 import { MIGRATIONS } from './schema.js';
 import { SQL } from './sql.js';
 
@@ -146,12 +146,14 @@ export class SqliteStore implements Store {
   // --- exports of every kind ---
   async *exportLines(request: ExportRequest, slice: ExportSlice = {}): AsyncIterable<LineChunk> {
     if (request.kind === 'activities') yield* activityLines(this.db, request, slice);
-    else yield* recordLines(this.db, request);
+    else yield* recordLines(this.db, request, slice);
   }
 
   async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
-    // Lead and program member exports are written whole: one slice, its rows not counted (unused).
-    return request.kind === 'activities' ? splitActivities(this.db, request, parts, minRowsPerPart) : [{ rows: 0 }];
+    if (request.kind === 'activities') return splitActivities(this.db, request, parts, minRowsPerPart);
+    if (request.kind === 'leads') return splitLeads(this.db, request, parts, minRowsPerPart);
+    // Program member exports are written whole (one slice; its row count is not used).
+    return [{ rows: 0 }];
   }
 
   async inReadSnapshot<T>(fn: () => Promise<T>): Promise<T> {
