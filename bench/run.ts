@@ -17,6 +17,7 @@ import type { ScenarioResult } from './lib/stats.js';
 import { ensureBinary, ensurePostgres, machineFacts, type Postgres } from './lib/tools.js';
 import { downloadFile } from './scenarios/download.js';
 import { exportPostgres } from './scenarios/export-postgres.js';
+import { demoLeads, exportLeads } from './scenarios/export-leads.js';
 import { exportSqlite } from './scenarios/export-sqlite.js';
 import { extract } from './scenarios/extract.js';
 import { importNdjson } from './scenarios/import.js';
@@ -31,6 +32,8 @@ const SCENARIOS: Record<string, Scenario> = {
   import: importNdjson,
   memory,
   extract,
+  'export-leads': exportLeads,
+  'demo-leads': demoLeads,
 };
 
 const { values: args } = parseArgs({

@@ -39,7 +39,7 @@ function sessionId(guid: number): string {
   return out;
 }
 
-/** One month of activities; GUIDs are distinct across months (the generator restarts its count). */
+/** One month of activities; GUIDs are distinct across months (each demo day has its own GUID range; the offset keeps older data sets distinct too). */
 export function* monthActivities(month: number, perDay: number): Generator<Activity> {
   const m = MONTHS[month]!;
   const offset = (month + 1) * 100_000_000;
@@ -56,7 +56,7 @@ export interface Dataset {
 }
 
 /** Bump when the generated rows change, so kept data sets are rebuilt. */
-const DATASET_VERSION = 1;
+const DATASET_VERSION = 2;
 
 interface Manifest {
   version: number;

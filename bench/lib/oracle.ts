@@ -4,17 +4,17 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { validateExportRequest, type ExportRequest } from '../../src/domain/export-request.js';
+import { validateActivityExportRequest, type ActivityExportRequest } from '../../src/domain/export-request.js';
 import { formatHeader, formatRow } from '../../src/domain/file-format.js';
 import type { Store } from '../../src/store/store.js';
 import { iso } from './server.js';
 
-export function csvRequest(window: { start: number; end: number }): ExportRequest {
-  return validateExportRequest({ format: 'CSV', filter: { createdAt: { startAt: iso(window.start), endAt: iso(window.end) } } });
+export function csvRequest(window: { start: number; end: number }): ActivityExportRequest {
+  return validateActivityExportRequest({ format: 'CSV', filter: { createdAt: { startAt: iso(window.start), endAt: iso(window.end) } } });
 }
 
 /** sha256 (as `sha256:<hex>`) and size of the file the formatter writes for `request`. */
-export async function oracleChecksum(store: Store, request: ExportRequest): Promise<{ checksum: string; bytes: number; rows: number }> {
+export async function oracleChecksum(store: Store, request: ActivityExportRequest): Promise<{ checksum: string; bytes: number; rows: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
   let rows = 0;

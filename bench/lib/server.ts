@@ -20,8 +20,8 @@ export interface Credentials {
   clientSecret: string;
 }
 
-export async function createUser(s: StoreArgs): Promise<Credentials> {
-  const r = await run(process.execPath, [CLI, 'users', 'create', '--name', `bench-${Date.now()}`, '--role', 'read-write-activity', '--json', ...storeFlags(s)]);
+export async function createUser(s: StoreArgs, role = 'read-write-activity'): Promise<Credentials> {
+  const r = await run(process.execPath, [CLI, 'users', 'create', '--name', `bench-${Date.now()}`, '--role', role, '--json', ...storeFlags(s)]);
   return JSON.parse(r.stdout) as Credentials;
 }
 
@@ -62,7 +62,8 @@ export async function startServe(s: StoreArgs, extra: string[] = [], nodeArgs: s
 /** Minimal API calls over fetch, with a token fetched once. */
 export class Api {
   private token?: string;
-  constructor(readonly url: string, private readonly creds: Credentials) {}
+  /** `base` is the export kind's path (the activity export unless given). */
+  constructor(readonly url: string, private readonly creds: Credentials, readonly base = '/bulk/v1/activities/export') {}
 
   async auth(): Promise<string> {
     if (!this.token) {
@@ -85,16 +86,20 @@ export class Api {
 
   /** Creates a CSV job over [startAt, endAt] (ISO) and returns its id. */
   async create(startAt: string, endAt: string, extra: Record<string, unknown> = {}): Promise<string> {
-    const job = await this.call('POST', '/bulk/v1/activities/export/create.json', { format: 'CSV', filter: { createdAt: { startAt, endAt } }, ...extra });
-    return job.exportId as string;
+    return this.createWith({ format: 'CSV', filter: { createdAt: { startAt, endAt } }, ...extra });
+  }
+
+  /** Creates a job from a whole create body and returns its id. */
+  async createWith(body: Record<string, unknown>): Promise<string> {
+    return (await this.call('POST', `${this.base}/create.json`, body)).exportId as string;
   }
 
   enqueue(id: string): Promise<any> {
-    return this.call('POST', `/bulk/v1/activities/export/${id}/enqueue.json`);
+    return this.call('POST', `${this.base}/${id}/enqueue.json`);
   }
 
   status(id: string): Promise<any> {
-    return this.call('GET', `/bulk/v1/activities/export/${id}/status.json`);
+    return this.call('GET', `${this.base}/${id}/status.json`);
   }
 
   /** Enqueues and polls every `pollMs` until the job settles; `ms` is enqueue -> Completed as the client sees it. */

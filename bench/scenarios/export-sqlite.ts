@@ -6,7 +6,7 @@ import { closeSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqliteFile } from '../../src/config/config.js';
 import { formatHeader } from '../../src/domain/file-format.js';
-import type { ExportRequest } from '../../src/domain/export-request.js';
+import type { ActivityExportRequest } from '../../src/domain/export-request.js';
 import { exportWhere, lineExpression, ORDER } from '../../src/store/sqlite/sql.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { BenchContext } from '../lib/context.js';
@@ -24,7 +24,7 @@ export function sqliteCliQuery(window: { start: number; end: number }): string {
 }
 
 /** Tidemark's own line-building SELECT, as text the CLI can run (values inlined). */
-export function sqliteLineQuery(request: ExportRequest): string {
+export function sqliteLineQuery(request: ActivityExportRequest): string {
   const { where, params } = exportWhere(request.filter);
   let i = 0;
   const inlined = where.replace(/\?/g, () => String(params[i++]));

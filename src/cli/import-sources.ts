@@ -1,7 +1,7 @@
 /**
- * What `tidemark import` reads: NDJSON (the shape in interfaces.md) or a bulk activity export file
- * as Marketo writes it (CSV/TSV/SSV, default columns, `null` literals, attributes JSON), so
- * production exports can be replayed. Each yields plain records for parseActivityRecord.
+ * What `tidemark import` reads: NDJSON (one record a line) or a bulk export file as Marketo
+ * writes it (CSV/TSV/SSV with a header of field names, `null` literals), so production exports
+ * can be replayed. Each yields plain records for the kind's parser (parseActivityRecord, ...).
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -24,9 +24,38 @@ export function formatOf(file: string, given?: string): ImportFormat | undefined
   return (['ndjson', 'csv', 'tsv', 'ssv'] as const).find((x) => x === f);
 }
 
-export async function* readSource(input: Readable, format: ImportFormat): AsyncGenerator<SourceRecord> {
+/**
+ * How a kind reads the columns of a Marketo export file: which header names it knows, and each
+ * value's text as the record the kind's parser takes (an unquoted `null` is always a missing value).
+ */
+export interface ColumnRules {
+  known(name: string): boolean;
+  /** The record value of a column's text, or a ColumnError. */
+  value(name: string, text: string): unknown;
+}
+
+/** A column value that cannot be read; its message becomes the line's reason. */
+export class ColumnError {
+  constructor(readonly message: string) {}
+}
+
+/** Activities: Marketo's export columns; ids as numbers, attributes as their JSON object. */
+export const ACTIVITY_COLUMNS: ColumnRules = {
+  known: (name) => KNOWN.has(name),
+  value(name, text) {
+    if (INTEGER_COLUMNS.has(name)) return /^-?\d+$/.test(text) ? Number(text) : text;
+    if (name !== 'attributes') return text;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return new ColumnError('attributes is not a JSON object');
+    }
+  },
+};
+
+export async function* readSource(input: Readable, format: ImportFormat, columns: ColumnRules = ACTIVITY_COLUMNS): AsyncGenerator<SourceRecord> {
   if (format === 'ndjson') yield* ndjson(input);
-  else yield* exportFile(input, format);
+  else yield* exportFile(input, format, columns);
 }
 
 async function* ndjson(input: Readable): AsyncGenerator<SourceRecord> {
@@ -48,7 +77,7 @@ const INTEGER_COLUMNS = new Set(['leadId', 'activityTypeId', 'campaignId', 'prim
 const KNOWN = new Set(['marketoGUID', 'leadId', 'activityDate', 'activityTypeId', 'campaignId', 'primaryAttributeValueId',
   'primaryAttributeValue', 'attributes', 'actionResult']);
 
-async function* exportFile(input: Readable, format: 'csv' | 'tsv' | 'ssv'): AsyncGenerator<SourceRecord> {
+async function* exportFile(input: Readable, format: 'csv' | 'tsv' | 'ssv', columns: ColumnRules): AsyncGenerator<SourceRecord> {
   const reader = new CsvReader(FORMAT_DELIMITERS[format.toUpperCase() as 'CSV']);
   let header: string[] | undefined;
   let line = 1;
@@ -61,7 +90,7 @@ async function* exportFile(input: Readable, format: 'csv' | 'tsv' | 'ssv'): Asyn
       bytes += Buffer.byteLength(rec.raw);
       if (!header) {
         header = rec.fields;
-        const unknown = header.filter((h) => !KNOWN.has(h));
+        const unknown = header.filter((h) => !columns.known(h));
         if (unknown.length) {
           yield { line: at, bytes, record: undefined, error: `unknown column(s) ${unknown.join(', ')}; the header must use Marketo's field names` };
           return;
@@ -78,14 +107,11 @@ async function* exportFile(input: Readable, format: 'csv' | 'tsv' | 'ssv'): Asyn
       header.forEach((name, i) => {
         const text = rec.fields[i]!;
         if (text === 'null' && !rec.quoted[i]) out[name] = null;
-        else if (INTEGER_COLUMNS.has(name)) out[name] = /^-?\d+$/.test(text) ? Number(text) : text;
-        else if (name === 'attributes') {
-          try {
-            out[name] = JSON.parse(text);
-          } catch {
-            error = 'attributes is not a JSON object';
-          }
-        } else out[name] = text;
+        else {
+          const value = columns.value(name, text);
+          if (value instanceof ColumnError) error ??= value.message;
+          else out[name] = value;
+        }
       });
       yield error ? { line: at, bytes, record: undefined, error } : { line: at, bytes, record: out };
     }

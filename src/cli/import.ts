@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { parseActivityRecord, type Activity } from '../domain/activity.js';
 import { ASSET_KINDS, parseCatalog } from '../domain/assets.js';
+import { buildLeadSchema, schemaConflict } from '../domain/lead-schema.js';
+import { IMPORT_KINDS } from './import-kinds.js';
 import { formatOf, readSource } from './import-sources.js';
 import { fail, openStoreFrom, withStoreOptions } from './store-options.js';
 
@@ -12,15 +13,16 @@ const MAX_REPORTED = 50;
 class ImportRejected extends Error {}
 
 export function registerImport(program: Command): void {
-  withStoreOptions(program.command('import').description('load activities from NDJSON or a Marketo export file (`-` reads stdin)'))
-    .argument('<file>', 'NDJSON file (one activity a line), a .csv/.tsv/.ssv export file, or - for stdin')
-    .option('--kind <kind>', 'activities (NDJSON) or assets (a catalog JSON file, see docs/assets.md)', 'activities')
+  withStoreOptions(program.command('import').description('load activities, leads or program members from NDJSON or a Marketo export file, or an asset catalog (`-` reads stdin)'))
+    .argument('<file>', 'NDJSON file (one record a line), a .csv/.tsv/.ssv export file, or - for stdin')
+    .option('--kind <kind>', 'activities, leads, program-members (NDJSON or an export file), or assets (a catalog JSON file, see docs/assets.md)', 'activities')
     .option('--format <format>', 'ndjson, or csv/tsv/ssv for a Marketo bulk export file (default: from the file name, else ndjson)')
     .option('--skip-invalid', 'import the valid lines and report the rest, instead of importing nothing')
     .option('--json', 'print the summary as one JSON object on stdout (problems still go to stderr)')
     .action(async (file: string, opts: { kind: string; format?: string; skipInvalid?: boolean; json?: boolean; dataDir?: string; databaseUrl?: string }) => {
       if (opts.kind === 'assets') return importAssets(file, opts);
-      if (opts.kind !== 'activities') fail(`unknown --kind '${opts.kind}'; use activities or assets`, 2);
+      const kind = IMPORT_KINDS[opts.kind];
+      if (!kind) fail(`unknown --kind '${opts.kind}'; use activities, leads, program-members or assets`, 2);
       const format = formatOf(file, opts.format);
       if (!format) fail(`unknown --format '${opts.format}'; use ndjson, csv, tsv or ssv`, 2);
       let input: Readable;
@@ -35,40 +37,39 @@ export function registerImport(program: Command): void {
         input = createReadStream(file);
       }
       const started = Date.now();
+      const store = await openStoreFrom(opts);
       const bar = process.stderr.isTTY && totalBytes ? new SingleBar({ format: 'importing [{bar}] {percentage}% | {value}/{total} bytes | {lines} lines', stream: process.stderr }) : undefined;
       bar?.start(totalBytes ?? 0, 0, { lines: 0 });
 
-      let lineNo = 0, invalid = 0, nulBytes = 0, bytes = 0;
+      let lineNo = 0, invalid = 0;
+      const nul = { nulBytes: 0 };
       const skip = opts.skipInvalid ?? false;
-      async function* records(): AsyncGenerator<Activity> {
-        for await (const src of readSource(input, format!)) {
+      const reader = await kind.reader(store);
+      async function* records(): AsyncGenerator<unknown> {
+        for await (const src of readSource(input, format!, reader.columns)) {
           lineNo = src.line;
-          bytes = src.bytes;
-          if (bar && lineNo % 5000 === 0) bar.update(Math.min(bytes, totalBytes ?? bytes), { lines: lineNo });
-          const parsed: ReturnType<typeof parseActivityRecord> = src.error ? { ok: false, reason: src.error } : parseActivityRecord(src.record);
+          if (bar && lineNo % 5000 === 0) bar.update(Math.min(src.bytes, totalBytes ?? src.bytes), { lines: lineNo });
+          const parsed = src.error ? { ok: false as const, reason: src.error } : reader.parse(src.record, nul);
           if (!parsed.ok) {
             invalid++;
             if (invalid <= MAX_REPORTED) process.stderr.write(`${bar ? '\n' : ''}line ${lineNo}: ${parsed.reason}\n`);
             continue;
           }
-          nulBytes += parsed.nulBytes;
           // All-or-nothing: keep scanning to report every bad line, then roll back.
-          if (invalid === 0 || skip) yield parsed.activity;
+          if (invalid === 0 || skip) yield parsed.record;
         }
         if (invalid > 0 && !skip) throw new ImportRejected();
       }
 
-      const store = await openStoreFrom(opts);
       try {
-        const result = await store.importActivities(records());
+        const { parts, counts } = await kind.write(store, records());
         bar?.update(totalBytes ?? 0, { lines: lineNo });
         bar?.stop();
         const secs = ((Date.now() - started) / 1000).toFixed(1);
-        const parts = [`imported ${result.inserted} activities`, `${result.duplicates} already present`];
         if (invalid) parts.push(`${invalid} invalid lines skipped`);
-        if (nulBytes) parts.push(`${nulBytes} NUL bytes stripped`);
+        if (nul.nulBytes) parts.push(`${nul.nulBytes} NUL bytes stripped`);
         if (opts.json) {
-          const summary = { kind: 'activities', imported: result.inserted, duplicates: result.duplicates, invalid, nulBytes, seconds: Number(secs) };
+          const summary = { kind: opts.kind, ...counts, invalid, nulBytes: nul.nulBytes, seconds: Number(secs) };
           process.stdout.write(JSON.stringify(summary) + '\n');
         } else process.stdout.write(`${parts.join(', ')} in ${secs}s\n`);
       } catch (err) {
@@ -102,6 +103,11 @@ async function importAssets(file: string, opts: { json?: boolean; dataDir?: stri
   if ('error' in parsed) fail(`nothing imported: ${parsed.error}`);
   const store = await openStoreFrom(opts);
   try {
+    // The lead schema the stored catalog and this file make together must be consistent.
+    const incoming = parsed.assets.filter((a) => a.kind === 'leadField');
+    const stored = (await store.listAssets('leadField')).filter((a) => !incoming.some((b) => b.id === a.id));
+    const conflict = schemaConflict(buildLeadSchema([...stored, ...incoming].map((a) => a.data)));
+    if (conflict) fail(`nothing imported: ${conflict}`);
     await store.putAssets(parsed.assets);
   } finally {
     await store.close();

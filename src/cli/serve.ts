@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { existsSync, rmSync } from 'node:fs';
 import { ConfigError, envName, loadServeConfig, SERVE_FLAGS, takesValue, type Config } from '../config/config.js';
-import { ensureDemoUser, todayUtc, writeDemoActivities, writeDemoCatalog, DEMO_DEFAULTS } from '../demo/seed.js';
+import { ensureDemoData, ensureDemoUser } from '../demo/seed.js';
 import type { Tidemark } from '../server/main.js';
 import { fail } from './store-options.js';
 
@@ -60,13 +60,10 @@ async function start(tidemark: Tidemark, config: Config): Promise<void> {
   let demoNote = '';
   if (config.demo) {
     const user = await ensureDemoUser(tidemark.store, Date.now());
-    if ((await tidemark.store.countActivities()) === 0) {
-      process.stderr.write(`Generating demo data (${DEMO_DEFAULTS.days} days, about ${DEMO_DEFAULTS.activitiesPerDay} activities a day)...\n`);
-      const n = await writeDemoActivities(tidemark.store, { ...DEMO_DEFAULTS, endMs: todayUtc(Date.now()) });
-      process.stderr.write(`Generated ${n} demo activities.\n`);
-    } else {
-      // A store made before the catalog existed still gets it, so the look-ups work.
-      await writeDemoCatalog(tidemark.store);
+    // First start: 30 days up to today; later starts add the days since the last one (the calendar moves on).
+    const written = await ensureDemoData(tidemark.store, Date.now(), (line) => process.stderr.write(`${line}\n`));
+    if (written) {
+      process.stderr.write(`Wrote ${written.activities} demo activities, ${written.leads} leads and ${written.members} program members (${written.days} days).\n`);
     }
     demoNote = `Demo API user: client_id=${user.clientId} client_secret=${user.clientSecret}\n`;
   }

@@ -7,7 +7,7 @@ describe('loadServeConfig', () => {
     assert.deepEqual(loadServeConfig({}, {}), {
       host: '127.0.0.1', port: 3000, dataDir: './tidemark-data', demo: false, maxProcessing: 2, maxQueued: 10,
       dailyQuotaMb: 500, fileRetentionDays: 7, rateLimit: { calls: 100, seconds: 20 }, maxConcurrentRequests: 10,
-      dailyCallQuota: 50000, identityFailureLimit: { calls: 30, seconds: 60 }, role: 'all', leaseSeconds: 30, strict: false, allowQueryToken: false, logLevel: 'info', emulatorControls: false, tokenTtlSeconds: 3600,
+      dailyCallQuota: 50000, identityFailureLimit: { calls: 30, seconds: 60 }, role: 'all', leaseSeconds: 30, strict: false, allowQueryToken: false, advancedExtractFilters: true, logLevel: 'info', emulatorControls: false, tokenTtlSeconds: 3600,
       statusRetentionDays: 30, listWindowDays: 7, httpTimeoutMs: 120_000,
     });
   });
@@ -55,6 +55,14 @@ describe('loadServeConfig', () => {
     assert.equal(loadServeConfig({}, { DATABASE_URL: 'postgres://a/x', TIDEMARK_DATABASE_URL: 'postgresql://b/y' }).databaseUrl, 'postgresql://b/y');
     assert.equal(loadServeConfig({ databaseUrl: 'postgres://c/z' }, { DATABASE_URL: 'postgres://a/x' }).databaseUrl, 'postgres://c/z');
   });
+  test('--advanced-extract-filters: on by default; off, false, 0 or no switch it off, any case; anything else is refused', () => {
+    assert.equal(loadServeConfig({}, {}).advancedExtractFilters, true);
+    for (const v of ['off', 'OFF', 'false', '0', 'no']) assert.equal(loadServeConfig({ advancedExtractFilters: v }, {}).advancedExtractFilters, false, v);
+    assert.equal(loadServeConfig({}, { TIDEMARK_ADVANCED_EXTRACT_FILTERS: 'off' }).advancedExtractFilters, false);
+    assert.equal(loadServeConfig({ 'advanced-extract-filters': 'on' }, { TIDEMARK_ADVANCED_EXTRACT_FILTERS: 'off' }).advancedExtractFilters, true);
+    assert.throws(() => loadServeConfig({ advancedExtractFilters: 'maybe' }, {}), /invalid --advanced-extract-filters \(TIDEMARK_ADVANCED_EXTRACT_FILTERS=maybe\)/);
+  });
+
   test("'off' disables the rate limit and the concurrency limit, any case", () => {
     const c = loadServeConfig({ rateLimit: 'off', maxConcurrentRequests: 'OFF' }, {});
     assert.equal(c.rateLimit, undefined);

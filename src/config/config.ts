@@ -37,6 +37,11 @@ export interface Config {
   strict: boolean;
   /** Accept the `access_token` query parameter, which Marketo removed on 2026-08-31. */
   allowQueryToken: boolean;
+  /**
+   * The subscription has the infrastructure ("Corona") for lead `updatedAt` and smart list
+   * filters and program member `updatedAt`; without it those answer 1035 (notes Q4).
+   */
+  advancedExtractFilters: boolean;
   logLevel: string;
   /** Mount the emulator controls under /tidemark/v1 (docs/emulator.md). */
   emulatorControls: boolean;
@@ -83,6 +88,7 @@ export const SERVE_FLAGS = [
   ['lease-seconds', '30', 'how long a worker holds a Processing job without renewing; a dead worker loses its jobs after this'],
   ['strict', undefined, "reject datetimes with milliseconds, as Marketo's docs say"],
   ['allow-query-token', undefined, 'accept the access_token query parameter, which Marketo removed on 2026-08-31 (refused by default: 601)'],
+  ['advanced-extract-filters', 'on', "on: lead updatedAt and smart list filters and program member updatedAt work; off: they answer 1035, as for a subscription without them"],
   ['log-level', 'info', 'fatal, error, warn, info, debug, trace or silent'],
   ['emulator-controls', undefined, 'serve the emulator controls under /tidemark/v1 (clock travel, faults, reset); needs --admin-token'],
   ['admin-token', undefined, 'the bearer token the emulator controls require, at least 16 characters; also turns on the web console at /console/ (prefer the variable: argv is visible to ps)'],
@@ -127,6 +133,8 @@ const certificateNames = z.string().transform((v, ctx) => {
   }
   return names;
 });
+const onOff = z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v),
+  z.enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'], "expected 'on' or 'off'")).transform((v) => ['on', 'true', '1', 'yes'].includes(v));
 
 const rateLimit = z
   .string()
@@ -158,6 +166,7 @@ const schema = z
     'lease-seconds': int(2),
     strict: bool.default(false),
     'allow-query-token': bool.default(false),
+    'advanced-extract-filters': onOff,
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     'emulator-controls': bool.default(false),
     'admin-token': z.string().min(16, 'must be at least 16 characters').optional(),
@@ -233,6 +242,7 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
     leaseSeconds: c['lease-seconds'],
     strict: c.strict,
     allowQueryToken: c['allow-query-token'],
+    advancedExtractFilters: c['advanced-extract-filters'],
     logLevel: c['log-level'],
     emulatorControls: c['emulator-controls'],
     ...(c['admin-token'] ? { adminToken: c['admin-token'] } : {}),

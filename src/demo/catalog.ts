@@ -30,11 +30,24 @@ export const DEMO_CATALOG: CatalogFile = {
     { id: 3002, name: 'Active', folder: { id: 1003, type: 'Program' }, createdAt: '2025-09-15T08:05:00Z', updatedAt: created },
     { id: 3003, name: 'Do Not Call', folder: { id: 14, type: 'Folder', folderName: 'Lists' }, createdAt: created },
   ],
-  leadFields: [
-    { id: 41, displayName: 'Lead Status', dataType: 'string', rest: { name: 'leadStatus', readOnly: false } },
-    { id: 52, displayName: 'Job Title', dataType: 'string', rest: { name: 'title', readOnly: false } },
-    { id: 60, displayName: 'Lead Score', dataType: 'integer', rest: { name: 'leadScore', readOnly: false } },
-    { id: 48, displayName: 'Email Address', dataType: 'email', rest: { name: 'email', readOnly: false } },
+  // Stored sets of leads (Tidemark has no rule engine): new leads join them on the day they are created.
+  smartLists: [
+    { id: 4001, name: 'Form Fillers', folder: { id: 15, type: 'Folder' }, description: 'Filled out a form', createdAt: created },
+    { id: 4002, name: 'Engaged Leads', folder: { id: 15, type: 'Folder' }, description: 'Lead score 50 or more', createdAt: created },
   ],
   campaigns: DEMO_CAMPAIGNS,
 };
+
+/**
+ * Each demo program's status progression (a lead moves forward through it, one Change Status in
+ * Progression activity a step) and the statuses that count as success.
+ */
+export const DEMO_PROGRAM_STATUSES: Readonly<Record<number, { steps: string[]; success: string[] }>> = {
+  1001: { steps: ['Member', 'Engaged'], success: ['Engaged'] },
+  1002: { steps: ['Invited', 'Registered', 'Attended'], success: ['Attended'] },
+  1003: { steps: ['Member', 'Engaged'], success: ['Engaged'] },
+  1004: { steps: ['Visited Booth', 'Attended'], success: ['Attended'] },
+};
+
+/** The engagement (nurture) program: its members carry a cadence and an exhausted flag. */
+export const DEMO_NURTURE_PROGRAM = 1003;

@@ -1,27 +1,83 @@
+/**
+ * Writing the demo into a store: the catalog, the base leads, and the demo days it lacks; the
+ * calendar top-up that `serve --demo` runs on every start; and the demo API user.
+ */
+import { parseCatalog } from '../domain/assets.js';
+import { DAY_MS } from '../domain/dates.js';
 import { hashSecret } from '../lib/secrets.js';
 import type { Store } from '../store/store.js';
-import { DAY_MS } from '../domain/dates.js';
-import { parseCatalog } from '../domain/assets.js';
 import { DEMO_CATALOG, DEMO_CATALOG_DATE } from './catalog.js';
-import { DEMO_USER, demoActivities, type DemoOptions } from './generate.js';
+import { DEMO_GUID_BASE, GUID_STRIDE, type DemoDay } from './day.js';
+import { DEMO_USER, demoDayNumbers, demoDays, type DemoOptions } from './generate.js';
+import { baseLeads } from './people.js';
 
 export const DEMO_DEFAULTS = { days: 30, activitiesPerDay: 2000, seed: 1 } as const;
+
+/** How far back a later `serve --demo` start looks for the last demo day it wrote. */
+const TOP_UP_LOOKBACK_DAYS = 400;
+/** Days generated and written together: bounds memory for long runs. */
+const DAYS_PER_BATCH = 7;
 
 /** Start of the current UTC day: the demo's default end, so a day's runs give the same data. */
 export const todayUtc = (now: number): number => Math.floor(now / DAY_MS) * DAY_MS;
 
-/** Writes the demo asset catalog and activities; returns how many activities were new. */
-export async function writeDemoActivities(store: Store, options: DemoOptions, onProgress?: (written: number) => void): Promise<number> {
+export interface DemoWritten {
+  days: number;
+  activities: number;
+  leads: number;
+  members: number;
+}
+
+/** The demo days among `days` that the store holds (any activity in the day's marketoGUID range). */
+export async function writtenDemoDays(store: Store, days: readonly number[]): Promise<Set<number>> {
+  const ranges = days.map((d) => ({ from: String(DEMO_GUID_BASE + d * GUID_STRIDE + 1), to: String(DEMO_GUID_BASE + (d + 1) * GUID_STRIDE - 1) }));
+  const counts = await store.countActivitiesByGuid(ranges);
+  return new Set(days.filter((_, i) => counts[i]! > 0));
+}
+
+/**
+ * Writes the demo catalog, the base leads and every day of `o` the store lacks; a day already
+ * there is left as it is (whatever seed wrote it), so a day never mixes two runs. Per batch of
+ * days, leads and members go in before the activities that mark the day as written.
+ */
+export async function writeDemo(store: Store, o: DemoOptions, onProgress?: (activities: number) => void): Promise<DemoWritten> {
   await writeDemoCatalog(store);
-  const counted = function* () {
-    let n = 0;
-    for (const a of demoActivities(options)) {
-      yield a;
-      if (++n % 20_000 === 0) onProgress?.(n);
-    }
-  };
-  const { inserted } = await store.importActivities(counted());
-  return inserted;
+  await store.importLeads(baseLeads());
+  const wanted = demoDayNumbers(o);
+  const have = await writtenDemoDays(store, wanted);
+  const missing = wanted.filter((d) => !have.has(d));
+  const out: DemoWritten = { days: missing.length, activities: 0, leads: 0, members: 0 };
+  for (let i = 0; i < missing.length; i += DAYS_PER_BATCH) {
+    const batch: DemoDay[] = [...demoDays(o, missing.slice(i, i + DAYS_PER_BATCH))];
+    out.leads += (await store.importLeads(batch.flatMap((d) => d.leads))).inserted;
+    out.members += (await store.importProgramMembers(batch.flatMap((d) => d.members))).inserted;
+    out.activities += (await store.importActivities(batch.flatMap((d) => d.activities))).inserted;
+    onProgress?.(out.activities);
+  }
+  return out;
+}
+
+/**
+ * `serve --demo`: a store without activities gets the default 30 days ending today; a demo store
+ * gets the days after its last demo day, up to yesterday, so the demo follows the calendar; a
+ * store of other data is left alone (the catalog is refreshed either way).
+ */
+export async function ensureDemoData(store: Store, now: number, say: (line: string) => void = () => undefined): Promise<DemoWritten | undefined> {
+  const endMs = todayUtc(now);
+  if ((await store.countActivities()) === 0) {
+    say(`Generating demo data (${DEMO_DEFAULTS.days} days, about ${DEMO_DEFAULTS.activitiesPerDay} activities a day)...`);
+    return writeDemo(store, { ...DEMO_DEFAULTS, endMs });
+  }
+  const recent = demoDayNumbers({ days: TOP_UP_LOOKBACK_DAYS, endMs });
+  const have = await writtenDemoDays(store, recent);
+  const last = Math.max(...have);
+  if (have.size === 0 || last >= recent.at(-1)!) {
+    await writeDemoCatalog(store);
+    return undefined;
+  }
+  const days = recent.at(-1)! - last;
+  say(`Adding ${days} demo day${days === 1 ? '' : 's'} up to today...`);
+  return writeDemo(store, { ...DEMO_DEFAULTS, days, endMs });
 }
 
 /** The demo asset catalog (idempotent: assets are replaced by kind and id). */

@@ -1,11 +1,14 @@
 /**
  * The asset catalog that name look-ups and `primaryAttributeValues` resolve through: programs,
- * static lists, forms and lead fields. Pure: the shapes, the import rules and the naming rules.
+ * static lists, forms and lead fields; and, for the lead side, smart lists and program member
+ * fields. Pure: the shapes, the import rules and the naming rules.
  */
 import { ASSET_GROUPS } from './activity-types.js';
 import { campaignData, programData, readFolder, staticListData, type CatalogFolder, type ItemResult } from './catalog-items.js';
+import { catalogLeadFieldProblem } from './lead-schema.js';
+import { memberFieldProblem } from './program-member-schema.js';
 
-export const ASSET_KINDS = ['program', 'staticList', 'form', 'leadField', 'campaign'] as const;
+export const ASSET_KINDS = ['program', 'staticList', 'form', 'leadField', 'campaign', 'smartList', 'programMemberField'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
 export type Folder = CatalogFolder;
@@ -41,6 +44,8 @@ export interface CatalogFile {
   leadFields?: Record<string, unknown>[];
   /** Smart campaigns (`/rest/v1/campaigns.json`); read after programs, whose ids they may name. */
   campaigns?: Record<string, unknown>[];
+  smartLists?: Record<string, unknown>[];
+  programMemberFields?: Record<string, unknown>[];
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -51,11 +56,12 @@ const posInt = (v: unknown): v is number => typeof v === 'number' && Number.isSa
  * whose folder is a program get `<program>.<name>` as their qualified name.
  */
 export function parseCatalog(raw: unknown, nowIso: string): { assets: Asset[] } | { error: string } {
-  if (!isObj(raw)) return { error: 'the catalog must be a JSON object with programs, staticLists, forms, leadFields and campaigns arrays' };
+  if (!isObj(raw)) return { error: 'the catalog must be a JSON object with programs, staticLists, forms, leadFields, campaigns, smartLists and programMemberFields arrays' };
   const out: Asset[] = [];
   const programs = new Map<number, string>();
   const sections: [keyof CatalogFile, AssetKind][] = [
     ['programs', 'program'], ['staticLists', 'staticList'], ['forms', 'form'], ['leadFields', 'leadField'], ['campaigns', 'campaign'],
+    ['smartLists', 'smartList'], ['programMemberFields', 'programMemberField'],
   ];
   for (const key of Object.keys(raw)) {
     if (!sections.some(([k]) => k === key)) return { error: `unknown section '${key}'` };
@@ -69,7 +75,17 @@ export function parseCatalog(raw: unknown, nowIso: string): { assets: Asset[] } 
       if (!isObj(item) || !posInt(item.id)) return { error: `${where}: id must be a positive integer` };
       if (kind === 'leadField') {
         if (typeof item.displayName !== 'string' || item.displayName === '') return { error: `${where}: displayName is required` };
-        out.push(leadField(item));
+        const field = leadField(item);
+        const restName = (field.data.rest as { name: string }).name;
+        const problem = leadFieldProblem(item) ?? catalogLeadFieldProblem(field.id, restName, field.data.dataType as string);
+        if (problem) return { error: `${where}: ${problem}` };
+        out.push(field);
+        continue;
+      }
+      if (kind === 'programMemberField') {
+        const problem = memberFieldProblem(item);
+        if (problem) return { error: `${where}: ${problem}` };
+        out.push(memberField(item));
         continue;
       }
       if (typeof item.name !== 'string' || item.name === '') return { error: `${where}: name is required` };
@@ -100,6 +116,12 @@ function itemData(kind: AssetKind, item: Record<string, unknown>, folder: Folder
       return staticListData(item, folder, nowIso);
     case 'campaign':
       return campaignData(item, programIds, nowIso);
+    case 'smartList': {
+      // A smart list is a static list's shape plus hasRules: false marks one without rules, which
+      // an export refuses (notes Q3).
+      const shaped = staticListData(item, folder, nowIso);
+      return 'error' in shaped ? shaped : { data: { ...shaped.data, url: item.url ?? `https://app.tidemark.local/#SL${item.id as number}A1`, hasRules: item.hasRules !== false } };
+    }
     default:
       return { data: formShape(item, folder, nowIso) };
   }
@@ -117,7 +139,26 @@ function rest(item: Record<string, unknown>): Record<string, unknown> {
   return others;
 }
 
-function leadField(item: Record<string, unknown>): Asset {
+function leadFieldProblem(item: Record<string, unknown>): string | undefined {
+  if (item.rest !== undefined && (!isObj(item.rest) || typeof item.rest.name !== 'string')) return 'rest must be {"name": <string>, "readOnly": <boolean>}';
+  if (item.dataType !== undefined && typeof item.dataType !== 'string') return 'dataType must be a string';
+  if (item.exportable !== undefined && typeof item.exportable !== 'boolean') return 'exportable must be true or false';
+  return undefined;
+}
+
+/** A program member custom field: described by the program member describe, exported by name. */
+function memberField(item: Record<string, unknown>): Asset {
+  const name = item.name as string;
+  const dataType = typeof item.dataType === 'string' ? item.dataType : 'string';
+  const data: Record<string, unknown> = {
+    id: item.id, name, displayName: typeof item.displayName === 'string' ? item.displayName : name, dataType,
+    ...(typeof item.length === 'number' ? { length: item.length } : dataType === 'string' ? { length: 255 } : {}),
+    updateable: item.updateable !== false,
+  };
+  return { kind: 'programMemberField', id: item.id as number, name, qualifiedName: name, data };
+}
+
+function leadField(item: Record<string, unknown>): Asset & { data: Record<string, unknown> } {
   const displayName = item.displayName as string;
   const given = (item.rest as Record<string, unknown> | undefined)?.name;
   const restName = typeof given === 'string' && given !== '' ? given : camel(displayName);
@@ -126,6 +167,8 @@ function leadField(item: Record<string, unknown>): Asset {
     ...(item.length !== undefined ? { length: item.length } : item.dataType === undefined || item.dataType === 'string' ? { length: 255 } : {}),
     rest: item.rest ?? { name: restName, readOnly: false },
     soap: item.soap ?? { name: restName.charAt(0).toUpperCase() + restName.slice(1), readOnly: false },
+    // Tidemark's own key (not in describe): false makes an export refuse the field (notes Q6).
+    ...(item.exportable === false ? { exportable: false } : {}),
   };
   return { kind: 'leadField', id: item.id as number, name: displayName, qualifiedName: displayName, data };
 }

@@ -42,6 +42,30 @@ export class InvalidRequest extends Error {
   static rule(param: string, rule: string): InvalidRequest {
     return new InvalidRequest('rule', param, `Invalid value for '${param}': ${rule}`);
   }
+  /** Field names a lead or program member export cannot give, all in one message (Marketo's own wording, notes §2.5). */
+  static fields(names: readonly string[]): InvalidRequest {
+    return new InvalidRequest('rule', 'fields', `Invalid fields [${names.join(', ')}]`);
+  }
+  /** A rule broken with Marketo's own message (`Invalid Data` for unknown program member statuses, notes §3.2). */
+  static data(param: string, message: string): InvalidRequest {
+    return new InvalidRequest('rule', param, message);
+  }
+}
+
+/** A filter the subscription lacks the feature for (`--advanced-extract-filters off`; notes Q4). */
+export class UnsupportedFilter extends Error {
+  constructor(readonly filter: string) {
+    super('Unsupported filter type for target subscription');
+    this.name = 'UnsupportedFilter';
+  }
+}
+
+/** A list or program an export selects by was deleted before the job started Processing (notes Q2). */
+export class ExportSourceGone extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExportSourceGone';
+  }
 }
 
 /** A name that must be unique is taken (a custom activity type's apiName). */

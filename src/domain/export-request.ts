@@ -1,14 +1,14 @@
 /**
- * The rules of the create body (decisions.md, "Error codes for the create body"). Pure: takes the
- * parsed JSON, returns a normalised request or the first rule it breaks.
+ * The rules of the activity export create body (decisions.md, "Error codes for the create body").
+ * Pure: takes the parsed JSON, returns a normalised request or the first rule it breaks.
  */
 import { assetGroupOf, DELETE_LEAD_TYPE_ID } from './activity-types.js';
-import { wellFormed } from './activity.js';
-import { DAY_MS, parseMarketoDate } from './dates.js';
-import { InvalidRequest, shownValue } from './errors.js';
+import {
+  readBody, readColumnHeaderNames, readFormat, readIntList, readStringList, readWindow, type ExportFormat, type ValidateOptions,
+} from './export-body.js';
+import { InvalidRequest } from './errors.js';
 
-export const EXPORT_FORMATS = ['CSV', 'TSV', 'SSV'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, MAX_SPAN_MS, describeSpan, type ExportFormat, type ValidateOptions } from './export-body.js';
 
 export const DEFAULT_FIELDS = [
   'marketoGUID', 'leadId', 'activityDate', 'activityTypeId', 'campaignId',
@@ -17,9 +17,9 @@ export const DEFAULT_FIELDS = [
 export const EXPORT_FIELDS = [...DEFAULT_FIELDS, 'actionResult'] as const;
 export type ExportField = (typeof EXPORT_FIELDS)[number];
 
-export const MAX_SPAN_MS = 31 * DAY_MS;
 export const MAX_PRIMARY_VALUES = 50;
 
+/** An activity export's filter. */
 export interface ExportFilter {
   /** Inclusive bounds in epoch ms. */
   startMs: number;
@@ -31,7 +31,8 @@ export interface ExportFilter {
   resolvedPrimaryAttributeValueIds?: number[];
 }
 
-export interface ExportRequest {
+export interface ActivityExportRequest {
+  kind: 'activities';
   format: ExportFormat;
   fields: ExportField[];
   /** Header text per field; only fields that are renamed appear. */
@@ -39,21 +40,14 @@ export interface ExportRequest {
   filter: ExportFilter;
 }
 
-export interface ValidateOptions {
-  /** Reject dates with milliseconds, as Marketo's docs say (`serve --strict`). */
-  strictDates?: boolean;
-}
-
 const FILTER_KEYS = new Set(['createdAt', 'activityTypeIds', 'primaryAttributeValueIds', 'primaryAttributeValues']);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-
-export function validateExportRequest(body: unknown, options: ValidateOptions = {}): ExportRequest {
-  if (!isObject(body)) throw InvalidRequest.rule('body', 'the request body must be a JSON object');
+export function validateActivityExportRequest(raw: unknown, options: ValidateOptions = {}): ActivityExportRequest {
+  const body = readBody(raw);
   const filter = readFilter(body.filter, options);
   const fields = readFields(body.fields);
   return {
+    kind: 'activities',
     format: readFormat(body.format),
     fields,
     columnHeaderNames: readColumnHeaderNames(body.columnHeaderNames, fields),
@@ -63,21 +57,21 @@ export function validateExportRequest(body: unknown, options: ValidateOptions = 
 
 function readFilter(raw: unknown, options: ValidateOptions): ExportFilter {
   if (raw === undefined || raw === null) throw InvalidRequest.missing('filter');
-  if (!isObject(raw)) throw InvalidRequest.rule('filter', 'must be a JSON object');
-  for (const key of Object.keys(raw)) {
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw InvalidRequest.rule('filter', 'must be a JSON object');
+  const given = raw as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
     if (!FILTER_KEYS.has(key)) throw InvalidRequest.rule(`filter.${key}`, 'is not a filter of activity exports');
   }
-  const { startMs, endMs } = readCreatedAt(raw.createdAt, options);
-  const filter: ExportFilter = { startMs, endMs };
+  const filter: ExportFilter = { ...readWindow(given.createdAt, 'filter.createdAt', options) };
 
-  const typeIds = readIntList(raw.activityTypeIds, 'filter.activityTypeIds');
+  const typeIds = readIntList(given.activityTypeIds, 'filter.activityTypeIds');
   if (typeIds?.includes(DELETE_LEAD_TYPE_ID)) {
     throw InvalidRequest.rule('filter.activityTypeIds', 'type 37 (Delete Lead) cannot be exported; use Get Deleted Leads');
   }
   if (typeIds && typeIds.length > 0) filter.activityTypeIds = typeIds;
 
-  const ids = readIntList(raw.primaryAttributeValueIds, 'filter.primaryAttributeValueIds');
-  const names = readStringList(raw.primaryAttributeValues, 'filter.primaryAttributeValues', asImported);
+  const ids = readIntList(given.primaryAttributeValueIds, 'filter.primaryAttributeValueIds');
+  const names = readStringList(given.primaryAttributeValues, 'filter.primaryAttributeValues');
   if (ids && names) {
     throw InvalidRequest.rule('filter', 'primaryAttributeValueIds and primaryAttributeValues cannot be used together');
   }
@@ -113,60 +107,6 @@ function checkAssetGroup(typeIds: number[] | undefined, primary: string): void {
   }
 }
 
-function readCreatedAt(raw: unknown, options: ValidateOptions): { startMs: number; endMs: number } {
-  if (raw === undefined || raw === null) throw InvalidRequest.missing('filter.createdAt');
-  if (!isObject(raw)) throw InvalidRequest.rule('filter.createdAt', 'must be an object with startAt and endAt');
-  const startMs = readDate(raw.startAt, 'filter.createdAt.startAt', options);
-  const endMs = readDate(raw.endAt, 'filter.createdAt.endAt', options);
-  if (startMs > endMs) {
-    throw InvalidRequest.rule('filter.createdAt', `startAt ${shownValue(raw.startAt)} is after endAt ${shownValue(raw.endAt)}`);
-  }
-  const span = endMs - startMs;
-  if (span > MAX_SPAN_MS) {
-    throw InvalidRequest.rule('filter.createdAt', `the date range may span at most 31 days, got ${describeSpan(span)}`);
-  }
-  return { startMs, endMs };
-}
-
-function readDate(raw: unknown, param: string, options: ValidateOptions): number {
-  if (raw === undefined || raw === null || raw === '') throw InvalidRequest.missing(param);
-  const parsed = typeof raw === 'string' ? parseMarketoDate(raw) : undefined;
-  if (!parsed || (options.strictDates && parsed.hasFraction)) throw InvalidRequest.type(param, shownValue(raw), 'datetime');
-  return parsed.ms;
-}
-
-export function describeSpan(ms: number): string {
-  const days = Math.floor(ms / DAY_MS);
-  const rest = ms - days * DAY_MS;
-  const hours = Math.floor(rest / 3_600_000);
-  const ms2 = rest - hours * 3_600_000;
-  const seconds = Math.floor(ms2 / 1000);
-  const millis = ms2 - seconds * 1000;
-  return `${days} days ${hours} hours${seconds ? ` ${seconds} seconds` : ''}${millis ? ` ${millis} ms` : ''}`;
-}
-
-function readIntList(raw: unknown, param: string): number[] | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (!Array.isArray(raw) || !raw.every(isInt)) throw InvalidRequest.rule(param, 'must be an array of integers');
-  return [...new Set(raw)];
-}
-
-function readStringList(raw: unknown, param: string, normalise: (v: string) => string = (v) => v): string[] | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (!Array.isArray(raw) || !raw.every((v) => typeof v === 'string')) throw InvalidRequest.rule(param, 'must be an array of strings');
-  return [...new Set((raw as string[]).map(normalise))];
-}
-
-/**
- * A filter text as an import would have stored it: NUL bytes dropped, lone surrogates as U+FFFD
- * (activity.ts). The filter then matches what an import of the same text stored, and every store
- * gets text it can hold (PostgreSQL text has no NUL, and drivers encode lone surrogates each
- * their own way).
- */
-function asImported(text: string): string {
-  return wellFormed(text.replaceAll('\0', ''));
-}
-
 function readFields(raw: unknown): ExportField[] {
   // Absent, null and [] all mean the default columns (airbyte sends [], marketorestpython null).
   if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) return [...DEFAULT_FIELDS];
@@ -180,27 +120,4 @@ function readFields(raw: unknown): ExportField[] {
     seen.add(name);
   }
   return raw as ExportField[];
-}
-
-function readColumnHeaderNames(raw: unknown, fields: ExportField[]): ExportRequest['columnHeaderNames'] {
-  if (raw === undefined || raw === null) return {};
-  if (!isObject(raw)) throw InvalidRequest.rule('columnHeaderNames', 'must be an object mapping field names to header text');
-  const out: ExportRequest['columnHeaderNames'] = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (!(fields as string[]).includes(key)) throw InvalidRequest.rule('columnHeaderNames', `'${key}' is not one of the job's fields`);
-    // NUL bytes never appear in a file (decisions.md): they are dropped here as at import.
-    const text = typeof value === 'string' ? asImported(value) : '';
-    if (text === '') throw InvalidRequest.rule(`columnHeaderNames.${key}`, 'must be a non-empty string');
-    out[key as ExportField] = text;
-  }
-  return out;
-}
-
-function readFormat(raw: unknown): ExportFormat {
-  if (raw === undefined || raw === null) return 'CSV';
-  const upper = typeof raw === 'string' ? raw.toUpperCase() : undefined;
-  if (!upper || !(EXPORT_FORMATS as readonly string[]).includes(upper)) {
-    throw InvalidRequest.rule('format', `unknown format '${shownValue(raw)}'; use CSV, TSV or SSV`);
-  }
-  return upper as ExportFormat;
 }

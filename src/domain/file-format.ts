@@ -4,7 +4,9 @@
  */
 import type { Activity } from './activity.js';
 import { formatMarketoDate } from './dates.js';
-import type { ExportField, ExportFormat, ExportRequest } from './export-request.js';
+import type { ExportFormat } from './export-body.js';
+import type { ExportValue } from './export-kind.js';
+import type { ExportField } from './export-request.js';
 
 export const DELIMITERS: Record<ExportFormat, string> = { CSV: ',', TSV: '\t', SSV: ' ' };
 
@@ -16,7 +18,8 @@ export function quoteValue(value: string, delimiter: string): string {
   return value;
 }
 
-export function formatHeader(request: Pick<ExportRequest, 'fields' | 'columnHeaderNames' | 'format'>): string {
+/** The header line of any export kind: each field's name, or its `columnHeaderNames` text. */
+export function formatHeader(request: { fields: readonly string[]; columnHeaderNames: Readonly<Record<string, string | undefined>>; format: ExportFormat }): string {
   const d = DELIMITERS[request.format];
   return request.fields.map((f) => quoteValue(request.columnHeaderNames[f] ?? f, d)).join(d) + '\n';
 }
@@ -41,5 +44,20 @@ export function formatRow(a: Activity, fields: readonly ExportField[], format: E
   return fields.map((f) => {
     const v = fieldText(a, f);
     return v === null ? 'null' : quoteValue(v, d);
+  }).join(d) + '\n';
+}
+
+/**
+ * One lead or program member data line, LF-terminated: the stored text quoted when needed, ids
+ * as digits, dates as `YYYY-MM-DDTHH:MM:SSZ`, booleans as `true`/`false`, a missing value as the
+ * literal `null`, unquoted.
+ */
+export function formatRecord(values: readonly ExportValue[], format: ExportFormat): string {
+  const d = DELIMITERS[format];
+  return values.map((v) => {
+    if (v === null) return 'null';
+    if (typeof v === 'string') return quoteValue(v, d);
+    if (v instanceof Date) return formatMarketoDate(v.getTime());
+    return String(v);
   }).join(d) + '\n';
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { validateExportRequest } from './export-request.js';
+import { validateActivityExportRequest } from './export-request.js';
 import { cancelBlocker, enqueueBlocker, JOB_STATUSES, parseStatusFilter, toJobView, type JobRecord, type JobStatus } from './job.js';
 
 const T = Date.parse('2026-01-15T12:00:00Z');
-const request = validateExportRequest({ filter: { createdAt: { startAt: '2026-01-01', endAt: '2026-01-02' } }, format: 'TSV' });
+const request = validateActivityExportRequest({ filter: { createdAt: { startAt: '2026-01-01', endAt: '2026-01-02' } }, format: 'TSV' });
 
 /** A job that has been through every step, with the status set to `status`. */
 function job(status: JobStatus, extra: Partial<JobRecord> = {}): JobRecord {

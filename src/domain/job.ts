@@ -1,6 +1,8 @@
 /** Export jobs: the record, the state machine and the public view. Pure. */
 import { formatMarketoDate } from './dates.js';
-import type { ExportFormat, ExportRequest } from './export-request.js';
+import type { ExportRequest } from './export-kind.js';
+import type { ActivityExportRequest } from './export-request.js';
+import type { ExportFormat } from './export-body.js';
 
 export const JOB_STATUSES = ['Created', 'Queued', 'Processing', 'Completed', 'Failed', 'Cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -21,6 +23,12 @@ export interface JobRecord {
   fileSize?: number;
   fileChecksum?: string;
   errorMsg?: string;
+}
+
+/** An activity job's request (tools and tests that only make activity jobs); throws for another kind. */
+export function activityRequest(job: Pick<JobRecord, 'request' | 'exportId'>): ActivityExportRequest {
+  if (job.request.kind !== 'activities') throw new Error(`job ${job.exportId} is a ${job.request.kind} export`);
+  return job.request;
 }
 
 /** Statuses from which `enqueue` is allowed, and the error for the rest. */

@@ -20,6 +20,7 @@ export const MARKETO_ERRORS = {
   '1003': { title: 'Invalid data', when: 'A rule of the create body broken; unknown or foreign export id; a transition the job status does not allow' },
   '1013': { title: 'Object not found', when: 'A static list or smart campaign asked for by id does not exist' },
   '1029': { title: 'Too many jobs in queue / Export daily quota exceeded / Job already queued', when: 'Queue full, daily export quota spent, or job already queued' },
+  '1035': { title: 'Unsupported filter type for target subscription', when: 'A lead export with an updatedAt or smart list filter, or a program member export with updatedAt, under --advanced-extract-filters off' },
 } as const;
 
 export type MarketoCode = keyof typeof MARKETO_ERRORS;
@@ -60,6 +61,7 @@ export const marketo = {
   queueFull: () => new MarketoApiFailure('1029', 'Too many jobs in queue'),
   alreadyQueued: () => new MarketoApiFailure('1029', 'Job already queued'),
   dailyExportQuota: (mb: number) => new MarketoApiFailure('1029', `Export daily quota ${mb}MB exceeded.`),
+  unsupportedFilter: () => new MarketoApiFailure('1035', 'Unsupported filter type for target subscription'),
 };
 
 /** Plain-text bodies for the few answers that are not JSON envelopes. */

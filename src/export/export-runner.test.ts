@@ -8,7 +8,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { DEFAULT_FIELDS, type ExportRequest } from '../domain/export-request.js';
+import { DEFAULT_FIELDS, type ActivityExportRequest } from '../domain/export-request.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { EVERYTHING, randomActivities, T0 } from '../store/conformance/fixtures.js';
@@ -18,12 +18,13 @@ import { LineWriter } from './line-writer.js';
 import { writeSlicedExport } from './sliced-export.js';
 import { runWorker, type RunningWorker } from './start-worker.js';
 import { openStore } from '../store/open-store.js';
-import { formatHeader, formatRow } from '../domain/file-format.js';
+import { formatHeader, formatRecord, formatRow } from '../domain/file-format.js';
+import { EVERY_LEAD, leadRequest, loadLeadCatalog, trickyLeads } from '../store/conformance/lead-fixtures.js';
 
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'tidemark-export-runner-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const request: ExportRequest = { format: 'CSV', fields: [...DEFAULT_FIELDS], columnHeaderNames: {}, filter: EVERYTHING };
+const request: ActivityExportRequest = { kind: 'activities', format: 'CSV', fields: [...DEFAULT_FIELDS], columnHeaderNames: {}, filter: EVERYTHING };
 const data = randomActivities(6_000, 42);
 let n = 0;
 
@@ -75,6 +76,20 @@ for (const [name, open] of backends) {
       });
     }
 
+    test('a lead export, whole or in slices by lead id, writes the oracle\'s bytes (formatRecord over exportRecords)', async () => {
+      await loadLeadCatalog(store);
+      await store.importLeads(trickyLeads(3_000, 3));
+      const leads = leadRequest(EVERY_LEAD, ['id', 'email', 'firstName', 'textField', 'createdAt'], 'TSV');
+      let expectedLeads = formatHeader(leads);
+      for await (const values of store.exportRecords(leads)) expectedLeads += formatRecord(values, leads.format);
+      for (const minRowsPerSlice of [undefined, 500]) {
+        const tempPaths = paths();
+        const out = await runExport({ location: store.location, request: leads, tempPaths, minRowsPerSlice }).done;
+        assert.equal(readFileSync(tempPaths[0]!, 'utf8'), expectedLeads);
+        assert.equal(out.bytes, Buffer.byteLength(expectedLeads));
+        assert.equal(existsSync(tempPaths[1]!), false);
+      }
+    });
     test('a slice that cannot be written fails the whole export', { skip: !slices && 'this store is not sliced' }, async () => {
       const tempPaths = paths();
       tempPaths[1] = join(dir, `no-such-dir-${n}`, 'slice.part');

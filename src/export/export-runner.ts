@@ -1,5 +1,6 @@
 /** Starts one export in a worker thread so the event loop never waits on a long query. */
-import type { ExportRequest } from '../domain/export-request.js';
+import { ExportSourceGone } from '../domain/errors.js';
+import type { ExportRequest } from '../domain/export-kind.js';
 import type { ExportSlice, StoreLocation } from '../store/store.js';
 import { runWorker, type RunningWorker } from './start-worker.js';
 
@@ -35,6 +36,16 @@ export interface SliceOutcome {
   bytes: number;
 }
 
+/** What the worker posts when the export cannot run: a list or program it selects by is gone (notes Q2). */
+export interface ExportRefused {
+  refused: string;
+}
+
+/** Runs an export in a worker thread; a refused export rejects with ExportSourceGone (its message is the job's errorMsg). */
 export function runExport(input: ExportJobInput): RunningExport {
-  return runWorker<ExportOutcome>('export-worker', input);
+  const run = runWorker<ExportOutcome | ExportRefused>('export-worker', input);
+  return {
+    done: run.done.then((out) => ('refused' in out ? Promise.reject(new ExportSourceGone(out.refused)) : out)),
+    stop: () => run.stop(),
+  };
 }

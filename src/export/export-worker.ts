@@ -8,7 +8,8 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/open-store.js';
-import type { ExportJobInput, ExportOutcome, SliceJobInput, SliceOutcome } from './export-runner.js';
+import { ExportSourceGone } from '../domain/errors.js';
+import type { ExportJobInput, ExportOutcome, ExportRefused, SliceJobInput, SliceOutcome } from './export-runner.js';
 import { LineWriter } from './line-writer.js';
 import { writeSlicedExport } from './sliced-export.js';
 import { runWorker } from './start-worker.js';
@@ -22,6 +23,7 @@ const store = await openStore(input.location, { readonly: true });
 const fd = openSync(input.tempPaths[0]!, 'w');
 const hash = createHash('sha256');
 const out = new LineWriter(fd, hash);
+let refused: ExportRefused | undefined;
 try {
   await writeSlicedExport({
     store, request: input.request, out,
@@ -34,9 +36,12 @@ try {
     },
   });
   fsyncSync(fd);
+} catch (err) {
+  if (!(err instanceof ExportSourceGone)) throw err;
+  refused = { refused: err.message };
 } finally {
   closeSync(fd);
   await store.close();
 }
-const outcome: ExportOutcome = { records: out.records, bytes: out.bytes, checksum: `sha256:${hash.digest('hex')}` };
+const outcome: ExportOutcome | ExportRefused = refused ?? { records: out.records, bytes: out.bytes, checksum: `sha256:${hash.digest('hex')}` };
 parentPort!.postMessage(outcome);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { DAY_MS } from '../domain/dates.js';
+import { ExportSourceGone } from '../domain/errors.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
 import { EXPORT_TEMP_PARTS, type FileStore } from '../files/file-store.js';
 import type { Clock } from '../lib/clock.js';
@@ -307,7 +308,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
 const SETTLED: readonly JobStatus[] = ['Completed', 'Failed', 'Cancelled'];
 
 function describeFailure(err: unknown): string {
-  if (err instanceof InjectedFailure) return err.message;
+  if (err instanceof InjectedFailure || err instanceof ExportSourceGone) return err.message;
   const code = (err as { code?: string }).code;
   if (code === 'ENOSPC') return 'Export failed: no space left on the export volume';
   if (code === 'EFBIG') return 'Export failed: file size limit reached';

@@ -7,11 +7,13 @@
  * snapshot of the store.
  */
 import { rmSync } from 'node:fs';
-import type { ExportRequest } from '../domain/export-request.js';
+import type { ExportRequest } from '../domain/export-kind.js';
 import type { ExportSlice, PlannedSlice, Store } from '../store/store.js';
 import type { SliceOutcome } from './export-runner.js';
 import { formatHeader } from '../domain/file-format.js';
 import type { LineWriter } from './line-writer.js';
+import { ExportSourceGone } from '../domain/errors.js';
+import { missingExportSource } from './export-sources.js';
 import type { RunningWorker } from './start-worker.js';
 
 export interface SlicedExport {
@@ -28,6 +30,9 @@ export interface SlicedExport {
 /** Writes the whole export into `out`; returns how many slices had to be rewritten from this thread's snapshot. */
 export async function writeSlicedExport(o: SlicedExport): Promise<{ slices: number; rewritten: number }> {
   return o.store.inReadSnapshot(async () => {
+    // Lists and programs are read when the job starts Processing, in the export's snapshot (notes Q2).
+    const gone = await missingExportSource(o.store, o.request);
+    if (gone) throw new ExportSourceGone(gone);
     const [first, ...rest]: [ExportSlice, ...PlannedSlice[]] = o.scratchPaths.length
       ? await o.store.splitExport(o.request, o.scratchPaths.length + 1, o.minRowsPerSlice) as [PlannedSlice, ...PlannedSlice[]]
       : [{}]; // one slice: no need to count it

@@ -35,8 +35,12 @@ import { marketo } from '../errors/catalog.js';
 import { redactUrl } from '../lib/logger.js';
 import { registerActivities } from './api/activities.js';
 import { registerAssets } from './api/assets.js';
+import { registerLeadDescribe } from './api/lead-describe.js';
 import { registerCustomActivities } from './api/custom-activities.js';
-import { registerBulkActivityExport } from './api/bulk-activity-export.js';
+import { activityExport } from './api/bulk-activity-export.js';
+import { registerBulkExports } from './api/bulk-export.js';
+import { leadExport } from './api/bulk-lead-export.js';
+import { programMemberExport } from './api/bulk-program-member-export.js';
 import { registerIdentity } from './api/identity.js';
 import { registerLeadDatabaseReads } from './api/lead-database-reads.js';
 import { registerPrograms } from './api/programs.js';
@@ -147,12 +151,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addHook('preValidation', applyMethodOverride); // 8
 
   registerIdentity(app, deps); // 9
-  registerBulkActivityExport(app, deps);
+  registerBulkExports(app, deps, [activityExport, leadExport, programMemberExport]);
   registerActivities(app, store);
   registerCustomActivities(app, store, clock);
   registerAssets(app, store);
   registerPrograms(app, store);
   registerLeadDatabaseReads(app, store);
+  registerLeadDescribe(app, store);
   registerStats(app, limits, clock);
   if (deps.emulator) registerEmulator(app, deps, deps.emulator);
   if (deps.console) registerConsole(app, deps, deps.console, limits);

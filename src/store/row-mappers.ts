@@ -14,7 +14,8 @@ export const JOB_COLUMNS: Record<keyof JobPatch, string> = {
 export function toJob(r: Row): JobRecord {
   const job: JobRecord = {
     exportId: r.export_id as string, owner: r.owner as string, format: r.format as JobRecord['format'],
-    status: r.status as JobStatus, request: JSON.parse(r.request as string), createdAt: r.created_at as number,
+    // Rows from before the kind column hold activity requests without a kind.
+    status: r.status as JobStatus, request: { ...JSON.parse(r.request as string), kind: r.kind ?? 'activities' }, createdAt: r.created_at as number,
   };
   const optional: [keyof JobRecord, unknown][] = [
     ['queuedAt', r.queued_at], ['startedAt', r.started_at], ['finishedAt', r.finished_at],
@@ -27,7 +28,7 @@ export function toJob(r: Row): JobRecord {
 export function jobParams(j: JobRecord): unknown[] {
   return [j.exportId, j.owner, j.format, j.status, JSON.stringify(j.request), j.createdAt, j.queuedAt ?? null,
     j.startedAt ?? null, j.finishedAt ?? null, j.numberOfRecords ?? null, j.fileSize ?? null, j.fileChecksum ?? null,
-    j.errorMsg ?? null];
+    j.errorMsg ?? null, j.request.kind];
 }
 
 export function toUser(r: Row): ApiUser {

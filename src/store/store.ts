@@ -7,8 +7,11 @@
 import type { Activity } from '../domain/activity.js';
 import type { Asset, AssetKind } from '../domain/assets.js';
 import type { CustomActivityType } from '../domain/custom-activities.js';
-import type { ExportRequest } from '../domain/export-request.js';
+import type { ExportKind, ExportRequest, ExportValue, RecordExportRequest } from '../domain/export-kind.js';
+import type { ExportFilter } from '../domain/export-request.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
+import type { LeadRecord } from '../domain/lead-record.js';
+import type { MemberRecord } from '../domain/program-member-record.js';
 
 /** The documented roles; a role may also be a comma-separated list of permissions (domain/permissions.ts). */
 export const ROLES = ['read-only-activity', 'read-write-activity', 'none'] as const;
@@ -90,6 +93,14 @@ export interface ResetCounts {
   activities: number;
 }
 
+/** What an import that updates stored records (by lead id; by program and lead) did. */
+export interface UpsertResult {
+  /** Records newly stored (a lead known only from activities counts as new). */
+  inserted: number;
+  /** Records already stored, now updated. */
+  updated: number;
+}
+
 export interface ImportResult {
   /** Records newly stored. */
   inserted: number;
@@ -107,12 +118,18 @@ export interface LineChunk {
   rows: number;
 }
 
-/** A row's place in an export's file order: activityDate (epoch seconds), then marketoGUID as a number. */
+/**
+ * A row's place in an export's file order, as a pair: for activities activityDate (epoch
+ * seconds), then marketoGUID as a number; for leads 0, then the lead id (`leadKey`).
+ */
 export interface ExportKey {
   dateSec: number;
   /** Decimal text: GUIDs reach 2^63. */
   guid: string;
 }
+
+/** A lead export's key: file order is by id alone. */
+export const leadKey = (id: number): ExportKey => ({ dateSec: 0, guid: String(id) });
 
 /**
  * A run of an export's rows in file order: those after `after` up to and including `upTo`. A
@@ -136,6 +153,8 @@ export interface AssetPage {
 
 export interface ListJobsQuery {
   owner: string;
+  /** Only jobs of this kind (each kind's list endpoint shows its own); absent: every kind. */
+  kind?: ExportKind;
   createdSince: number;
   statuses?: JobStatus[];
   offset: number;
@@ -147,6 +166,8 @@ export interface ListJobsQuery {
 /** Every owner's jobs, for the console: filters are optional, paging is by offset. */
 export interface AllJobsQuery {
   statuses?: JobStatus[];
+  /** Export kinds (activities, leads, programMembers). */
+  kinds?: ExportKind[];
   /** clientIds. */
   owners?: string[];
   offset: number;
@@ -225,21 +246,29 @@ export interface Store {
   /** @example const n = await store.countActivities() */
   countActivities(): Promise<number>;
   /**
+   * How many activities have a marketoGUID in each inclusive range (decimal text); the demo finds
+   * the days it has written this way.
+   * @example const [n] = await store.countActivitiesByGuid([{ from: '100000000001', to: '100000999999' }])
+   */
+  countActivitiesByGuid(ranges: { from: string; to: string }[]): Promise<number[]>;
+  /**
    * The activities an export selects, in file order (activityDate, then marketoGUID numerically).
    * The readable path: the TypeScript formatter turns these into lines.
    * @example for await (const a of store.exportRows(request.filter)) lines.push(formatRow(a, fields, 'CSV'))
    */
-  exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity>;
+  exportRows(filter: ExportFilter): AsyncIterable<Activity>;
   /**
-   * The same rows as finished data lines built by the database engine (the fast path). Must be
-   * byte-identical to `formatRow` over `exportRows`.
+   * An export's data lines built by the database engine (the fast path), for every kind. Must be
+   * byte-identical to `formatRow` over `exportRows` (activities) or `formatRecord` over
+   * `exportRecords` (leads, program members).
    * @example for await (const chunk of store.exportLines(request)) out.write(chunk.bytes)
    */
   exportLines(request: ExportRequest, slice?: ExportSlice): AsyncIterable<LineChunk>;
   /**
-   * Cuts an export into at most `parts` slices of about equal row counts, in file order, each of at
-   * least `minRowsPerPart` rows (one whole slice when the selection is smaller). The slices' lines,
-   * concatenated in order, are the export's lines; export workers write slices in parallel.
+   * Cuts an activity export into at most `parts` slices of about equal row counts, in file order,
+   * each of at least `minRowsPerPart` rows (one whole slice when the selection is smaller). The
+   * slices' lines, concatenated in order, are the export's lines; export workers write slices in
+   * parallel. Lead exports are cut by lead id; program member exports come back as one slice.
    * @example const slices = await store.splitExport(request, 2, 100_000)
    */
   splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]>;
@@ -251,7 +280,33 @@ export interface Store {
    */
   inReadSnapshot<T>(fn: () => Promise<T>): Promise<T>;
 
-  /** Which of these lead ids the instance knows. @example const known = await store.knownLeads([1001, 1002]) */
+  // --- leads and program members ---
+  /**
+   * Stores leads all-or-nothing, by id: a new id is added; a stored lead is updated, the fields a
+   * record gives replacing their values and the fields it leaves out keeping theirs, and the list
+   * memberships a record gives (`staticListIds`, `smartListIds`) replacing the lead's. Within one
+   * call the last record of an id wins.
+   * @example await store.importLeads([{ id: 1001, createdAt, updatedAt: createdAt, lastChangeAt: createdAt, state: 'active', values: { email: 'a@example.com' } }])
+   */
+  importLeads(records: AsyncIterable<LeadRecord> | Iterable<LeadRecord>): Promise<UpsertResult>;
+  /**
+   * Stores program memberships all-or-nothing, by (program, lead), with the same update rules as
+   * `importLeads` for the fields; statusName, isExhausted, nurtureCadence and the dates are replaced.
+   * @example await store.importProgramMembers(parsedMembers())
+   */
+  importProgramMembers(records: AsyncIterable<MemberRecord> | Iterable<MemberRecord>): Promise<UpsertResult>;
+  /** Active leads (not deleted, merged or known only from activities). @example await store.countLeads() */
+  countLeads(): Promise<number>;
+  /**
+   * The rows a lead or program member export selects, in file order, as the values of its
+   * columns: the readable path that `formatRecord` turns into the oracle's lines.
+   * @example for await (const values of store.exportRecords(request)) text += formatRecord(values, request.format)
+   */
+  exportRecords(request: RecordExportRequest): AsyncIterable<ExportValue[]>;
+  /** The distinct status names memberships of these programs have. @example await store.programStatusNames([1001, 1002]) */
+  programStatusNames(programIds: number[]): Promise<string[]>;
+
+  /** Which of these lead ids the instance knows (active, or known from activities). @example const known = await store.knownLeads([1001, 1002]) */
   knownLeads(ids: number[]): Promise<Set<number>>;
   /**
    * Adds activities posted through the API, giving each the next marketoGUID; returns the GUIDs
@@ -273,6 +328,12 @@ export interface Store {
   putAssets(assets: Asset[]): Promise<number>;
   /** Assets of a kind with exactly this name. @example await store.findAssetsByName('form', 'MPS Outbound') */
   findAssetsByName(kind: AssetKind, name: string): Promise<Asset[]>;
+  /**
+   * Removes an asset; a static or smart list takes its memberships along, a program its members.
+   * Returns false when there was none.
+   * @example await store.deleteAsset('staticList', 3001)
+   */
+  deleteAsset(kind: AssetKind, id: number): Promise<boolean>;
   /** @example await store.getAsset('program', 1001) */
   getAsset(kind: AssetKind, id: number): Promise<Asset | undefined>;
   /**
@@ -294,7 +355,7 @@ export interface Store {
   insertJob(job: JobRecord): Promise<void>;
   /** @example const job = await store.getJob(exportId) */
   getJob(exportId: string): Promise<JobRecord | undefined>;
-  /** Jobs newest first. @example await store.listJobs({ owner, createdSince, offset: 0, limit: 300 }) */
+  /** Jobs newest first. @example await store.listJobs({ owner, kind: 'leads', createdSince, offset: 0, limit: 300 }) */
   listJobs(query: ListJobsQuery): Promise<JobRecord[]>;
   /**
    * Created -> Queued, atomically with the check that fewer than `maxQueued` jobs are Queued or
@@ -347,8 +408,8 @@ export interface Store {
   deleteJobsEndedBefore(before: number): Promise<number>;
 
   /**
-   * The emulator's reset: deletes every job and every token, and with `activities` every activity
-   * and known lead too, in one transaction. Users, custom activity types and assets stay.
+   * The emulator's reset: deletes every job and every token, and with `activities` every activity,
+   * lead and list or program membership too, in one transaction. Users, custom activity types and assets stay.
    * @example const gone = await store.resetData({ activities: false })
    */
   resetData(options: { activities: boolean }): Promise<ResetCounts>;

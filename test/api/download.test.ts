@@ -219,7 +219,7 @@ describe('plain-text 404 for anything that is not a live Completed file of the c
     const id = randomUUID();
     await h.store.insertJob({
       exportId: id, owner: u.clientId, format: 'CSV', status: 'Processing', createdAt: T0, queuedAt: T0, startedAt: T0,
-      request: { format: 'CSV', fields: ['leadId'], columnHeaderNames: {}, filter: { startMs: 0, endMs: 1000 } },
+      request: { kind: 'activities', format: 'CSV', fields: ['leadId'], columnHeaderNames: {}, filter: { startMs: 0, endMs: 1000 } },
     });
     await assert404(h, u.token, id, 'a Processing job');
   });

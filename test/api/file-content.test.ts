@@ -32,6 +32,8 @@ const ROWS: Activity[] = [
   act('34', 960, { activityTypeId: 13, primaryAttributeValueId: 9, primaryAttributeValue: 'Email Address' }),
   act('35', 950, { activityTypeId: 24, primaryAttributeValueId: 503, primaryAttributeValue: 'List A ' }),
   act('36', 940, { activityTypeId: 22, primaryAttributeValueId: 9, primaryAttributeValue: 'Email Address' }),
+  // Delete Lead: Marketo never exports it.
+  act('40', 930, { activityTypeId: 37, primaryAttributeValueId: null, primaryAttributeValue: null, attributes: '{}' }),
 ];
 
 /** Boundary data, type 6 only: the window is [B_START, B_END]. */
@@ -163,8 +165,9 @@ describe('delimiters and quoting', () => {
 });
 
 describe('filters', () => {
-  test('no activityTypeIds: every type in the window', async () => {
-    assert.deepEqual(await guids({}), ['5', '9', '10', '100', '20', '21', '22', '23', '24', '25', '26', '30', '31', '32', '33', '34', '35', '36']);
+  test('no activityTypeIds (or []): every type in the window but Delete Lead (37)', async () => {
+    const all = ['5', '9', '10', '100', '20', '21', '22', '23', '24', '25', '26', '30', '31', '32', '33', '34', '35', '36'];
+    await expectGuids([[{}, all], [{ activityTypeIds: [] }, all]]);
   });
 
   test('activityTypeIds selects those types only', async () => {

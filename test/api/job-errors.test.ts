@@ -23,7 +23,7 @@ async function seedJob(h: Harness, owner: string, jobStatus: JobRecord['status']
   const now = h.clock.now();
   await h.store.insertJob({
     exportId, owner, format: 'CSV', status: jobStatus, createdAt: now,
-    request: { format: 'CSV', fields: ['leadId'], columnHeaderNames: {}, filter: { startMs: now - 3_600_000, endMs: now } },
+    request: { kind: 'activities', format: 'CSV', fields: ['leadId'], columnHeaderNames: {}, filter: { startMs: now - 3_600_000, endMs: now } },
     ...(jobStatus !== 'Created' ? { queuedAt: now } : {}),
     ...(jobStatus !== 'Created' && jobStatus !== 'Queued' ? { startedAt: now } : {}),
     ...extra,
@@ -115,7 +115,7 @@ test('a job whose export fails: Failed with errorMsg; enqueue and cancel answer 
   const id = randomUUID();
   await h.store.insertJob({
     exportId: id, owner: u.clientId, format: 'CSV', status: 'Queued', createdAt: T0, queuedAt: T0,
-    request: { format: 'CSV', fields: ['noSuchColumn' as never], columnHeaderNames: {}, filter: { startMs: T0 - 3_600_000, endMs: T0 } },
+    request: { kind: 'activities', format: 'CSV', fields: ['noSuchColumn' as never], columnHeaderNames: {}, filter: { startMs: T0 - 3_600_000, endMs: T0 } },
   });
   h.tm.scheduler.kick();
   assert.equal(await h.tm.scheduler.waitForJob(id), 'Failed');

@@ -137,7 +137,7 @@ test('610 Requested resource not found for unknown paths and methods, with or wi
     ['GET', '/nope'],
     ['GET', '/bulk/v1/activities/export/create.json'],
     ['POST', '/bulk/v1/activities/export/abc/status.json'],
-    ['GET', '/bulk/v1/leads/export.json'],
+    ['GET', '/bulk/v1/customobjects/car_c/export.json'],
     ['GET', '/bulk/v2/activities/export.json'],
     ['PUT', '/bulk/v1/activities/export/create.json'],
     ['DELETE', '/bulk/v1/activities/export/abc/cancel.json'],

@@ -19,7 +19,7 @@ async function seed(h: Harness, owner: string, jobStatus: JobRecord['status'], c
   const ended = jobStatus === 'Completed' || jobStatus === 'Failed' || jobStatus === 'Cancelled';
   await h.store.insertJob({
     exportId, owner, format: 'CSV', status: jobStatus, createdAt,
-    request: { format: 'CSV', fields: ['leadId'], columnHeaderNames: {}, filter: { startMs: 0, endMs: 1000 } },
+    request: { kind: 'activities', format: 'CSV', fields: ['leadId'], columnHeaderNames: {}, filter: { startMs: 0, endMs: 1000 } },
     ...(jobStatus !== 'Created' ? { queuedAt: createdAt } : {}),
     ...(jobStatus === 'Processing' || jobStatus === 'Completed' || jobStatus === 'Failed' ? { startedAt: createdAt } : {}),
     ...(ended ? { finishedAt: createdAt } : {}),

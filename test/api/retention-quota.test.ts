@@ -20,7 +20,7 @@ async function seedCompleted(h: Harness, owner: string, fileSize: number, finish
   await h.store.insertJob({
     exportId, owner, format: 'CSV', status: 'Completed', createdAt: finishedAt - 60_000, queuedAt: finishedAt - 60_000,
     startedAt: finishedAt - 30_000, finishedAt, numberOfRecords: 1, fileSize, fileChecksum: `sha256:${'0'.repeat(64)}`,
-    request: { format: 'CSV', fields: ['leadId'], columnHeaderNames: {}, filter: { startMs: 0, endMs: 1000 } },
+    request: { kind: 'activities', format: 'CSV', fields: ['leadId'], columnHeaderNames: {}, filter: { startMs: 0, endMs: 1000 } },
   });
   return exportId;
 }

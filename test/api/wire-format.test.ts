@@ -101,7 +101,7 @@ test('job keys appear in order, only once they apply: Created, Queued, Processin
   const id = randomUUID();
   await h.store.insertJob({
     exportId: id, owner: u.clientId, format: 'TSV', status: 'Processing', createdAt: T0, queuedAt: T0 + 1000, startedAt: T0 + 2000,
-    request: { format: 'TSV', fields: ['leadId'], columnHeaderNames: {}, filter: { startMs: 0, endMs: 1000 } },
+    request: { kind: 'activities', format: 'TSV', fields: ['leadId'], columnHeaderNames: {}, filter: { startMs: 0, endMs: 1000 } },
   });
   const processing = oneJob(await status(h, token, id));
   assert.deepEqual(Object.keys(processing), JOB_KEYS.slice(0, 6));

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { formatMarketoDate } from '../../src/domain/dates.js';
-import type { JobRecord } from '../../src/domain/job.js';
+import { activityRequest, type JobRecord } from '../../src/domain/job.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import {
   activities, expectedCsv, extractArgs, rangeFilter, runCli, SINCE, SINCE_MS, startCli, tempDir, UNTIL, UNTIL_MS, WINDOW, WINDOW_STARTS, windowOf,
@@ -86,8 +86,8 @@ test('a 100-day extraction equals the store row for row (CSV and NDJSON), never 
   // One job per window, exactly the windows Marketo accepts, with the types asked for.
   const jobs = await jobsOf(h, user.clientId);
   assert.equal(jobs.length, 4);
-  assert.ok(jobs.every((j) => j.status === 'Completed' && j.request.filter.activityTypeIds?.join() === types.join()));
-  const spans = jobs.map((j) => [j.request.filter.startMs, j.request.filter.endMs] as const).sort((a, b) => a[0] - b[0]);
+  assert.ok(jobs.every((j) => j.status === 'Completed' && activityRequest(j).filter.activityTypeIds?.join() === types.join()));
+  const spans = jobs.map((j) => [activityRequest(j).filter.startMs, activityRequest(j).filter.endMs] as const).sort((a, b) => a[0] - b[0]);
   assert.deepEqual(spans.map(([s]) => windowOf(s)), [0, 1, 2, 3]);
   spans.forEach(([s, e], i) => assert.equal(e, i < 3 ? s + WINDOW - 1000 : UNTIL_MS));
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startHarness } from '../helpers/harness.js';
 import { activities, DAY, expectedCsv, extractArgs, rangeFilter, runCli, SINCE_MS, tempDir, WINDOW, windowOf } from './helpers.js';
+import { activityRequest } from '../../src/domain/job.js';
 
 const chicago = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
@@ -50,7 +51,7 @@ test('the daily quota stops the extraction with exit 3 and a resume time; a run 
     const jobs = await h.store.listJobs({ owner: user.clientId, createdSince: 0, offset: 0, limit: 1000 });
     assert.ok(!jobs.some((j) => j.status === 'Cancelled'), 'a quota stop cancels nothing');
     for (const j of jobs) {
-      const w = saved.windows[windowOf(j.request.filter.startMs)]!;
+      const w = saved.windows[windowOf(activityRequest(j).filter.startMs)]!;
       assert.equal(w.exportId, j.exportId, 'the state remembers every job this extraction created');
     }
 
@@ -65,6 +66,6 @@ test('the daily quota stops the extraction with exit 3 and a resume time; a run 
 
   // No window was exported twice: every job was collected by a later run instead of being redone.
   const jobs = await h.store.listJobs({ owner: user.clientId, createdSince: 0, offset: 0, limit: 1000 });
-  assert.deepEqual(jobs.map((j) => windowOf(j.request.filter.startMs)).sort(), [0, 1, 2, 3]);
+  assert.deepEqual(jobs.map((j) => windowOf(activityRequest(j).filter.startMs)).sort(), [0, 1, 2, 3]);
   assert.ok(jobs.every((j) => j.status === 'Completed'));
 });

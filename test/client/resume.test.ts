@@ -12,6 +12,7 @@ import { newClientCredentials } from '../../src/lib/ids.js';
 import { hashSecret } from '../../src/lib/secrets.js';
 import { openStore } from '../../src/store/open-store.js';
 import { activities, expectedCsv, extractArgs, rangeFilter, runCli, startCli, tempDir, windowOf } from './helpers.js';
+import { activityRequest } from '../../src/domain/job.js';
 
 interface SavedWindow {
   phase: string;
@@ -66,8 +67,8 @@ test('killed half way (SIGKILL) and rerun with --state: same file, merged window
   await serve.exited;
   store = await openStore({ kind: 'sqlite', file: sqliteFile(dataDir) });
   const jobs = await store.listJobs({ owner: clientId, createdSince: 0, offset: 0, limit: 1000 }).finally(() => store.close());
-  const perWindow = [0, 1, 2, 3].map((i) => jobs.filter((j) => windowOf(j.request.filter.startMs) === i));
-  assert.ok(jobs.every((j) => windowOf(j.request.filter.startMs) >= 0));
+  const perWindow = [0, 1, 2, 3].map((i) => jobs.filter((j) => windowOf(activityRequest(j).filter.startMs) === i));
+  assert.ok(jobs.every((j) => windowOf(activityRequest(j).filter.startMs) >= 0));
   for (const i of [...merged, ...withJob]) assert.equal(perWindow[i]!.length, 1, `window ${i} has ${perWindow[i]!.length} jobs on the server`);
   for (const list of perWindow) assert.ok(list.some((j) => j.status === 'Completed'));
 });

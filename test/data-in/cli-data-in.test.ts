@@ -53,7 +53,7 @@ test('import --kind assets: loads the catalog, prints a summary, and the look-up
   const file = join(dir, 'catalog.json');
   writeFileSync(file, JSON.stringify(CATALOG, null, 2));
   const run = await cliOk(['import', '--kind', 'assets', file, ...target.args]);
-  assert.equal(run.stdout, 'imported asset catalog: 2 programs, 2 staticLists, 2 forms, 2 leadFields, 0 campaigns\n');
+  assert.equal(run.stdout, 'imported asset catalog: 2 programs, 2 staticLists, 2 forms, 2 leadFields, 0 campaigns, 0 smartLists, 0 programMemberFields\n');
 
   const { h, token } = await serve(t, target.config);
   const program = (await h.json('/rest/asset/v1/program/byName.json?name=EV_2026_Summit&includeTags=true&includeCosts=true', { token })).result;
@@ -82,8 +82,10 @@ test('import --kind assets: loads the catalog, prints a summary, and the look-up
   const list = (await h.json('/rest/asset/v1/staticList/6001.json', { token })).result[0];
   assert.equal(list.description, 'Who came');
 
+  // The lead schema: the standard fields, the catalog's custom field, and its annualRevenue replacing the standard one.
   const fields = (await h.json('/rest/v1/leads/describe.json', { token })).result;
-  assert.deepEqual(fields, [
+  assert.equal(fields.length, 92);
+  assert.deepEqual(fields.filter((f: { id: number }) => f.id === 101 || f.id === 102 || f.id === 15), [
     { id: 101, displayName: 'Preferred Language', dataType: 'string', length: 255,
       rest: { name: 'preferredLanguage', readOnly: false }, soap: { name: 'PreferredLanguage', readOnly: false } },
     { id: 102, displayName: 'Annual Revenue', dataType: 'currency',
@@ -144,9 +146,9 @@ test('import --kind assets: a bad catalog exits non-zero with a clear message an
   const missing = await cli(['import', '--kind', 'assets', join(dir, 'nope.json'), ...target.args]);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /cannot read/);
-  const unknownKind = await cli(['import', '--kind', 'leads', notJson, ...target.args]);
+  const unknownKind = await cli(['import', '--kind', 'customobjects', notJson, ...target.args]);
   assert.notEqual(unknownKind.code, 0);
-  assert.match(unknownKind.stderr, /unknown --kind 'leads'/);
+  assert.match(unknownKind.stderr, /unknown --kind 'customobjects'; use activities, leads, program-members or assets/);
 
   const { h } = await serve(t, target.config);
   assert.equal(await assetCount(h), 0, 'no valid entry before the bad one was kept');
@@ -175,7 +177,7 @@ test('import --kind assets: a bad catalog leaves an earlier catalog as it was; a
 test('tidemark demo --days 30, then the seed workflow over HTTP with the demo user', async (t) => {
   const target = storeTarget(t, 'demo30');
   const run = await cliOk(['demo', '--days', '30', '--activities-per-day', '300', '--end', '2026-01-15', ...target.args]);
-  assert.match(run.stdout, /wrote \d+ demo activities .* client_id=tidemark-demo client_secret=tidemark-demo-secret/);
+  assert.match(run.stdout, /wrote \d+ demo activities.* client_id=tidemark-demo client_secret=tidemark-demo-secret/);
   const h = await harness(t, target.config);
   const auth = await (await h.call('/identity/oauth/token?grant_type=client_credentials&client_id=tidemark-demo&client_secret=tidemark-demo-secret')).json() as { access_token: string };
   const token = auth.access_token;

@@ -136,11 +136,11 @@ test('form by name and by id: id, name, folder {id, type}, status', async (t) =>
   assert.deepEqual(assertAssets(await h.json('/rest/asset/v1/form/1001.json', { token })), []);
 });
 
-test('leads/describe.json: id, displayName, dataType, rest {name, readOnly}, soap {name, readOnly}', async (t) => {
+test('leads/describe.json: id, displayName, dataType, rest {name, readOnly}, soap {name, readOnly} (more in test/leads)', async (t) => {
   const h = await withCatalog(t);
   const token = await h.token('read-only-lead');
   const fields = assertOk(await h.json('/rest/v1/leads/describe.json', { token }));
-  assert.equal(fields.length, 4);
+  assert.ok(fields.length >= 91, 'the standard fields, with or without a catalog');
   for (const f of fields) {
     assert.ok(Number.isInteger(f.id));
     assert.equal(typeof f.displayName, 'string');
@@ -148,25 +148,18 @@ test('leads/describe.json: id, displayName, dataType, rest {name, readOnly}, soa
     if ('length' in f) assert.ok(Number.isInteger(f.length));
     assert.equal(typeof f.rest.name, 'string');
     assert.equal(typeof f.rest.readOnly, 'boolean');
-    assert.equal(typeof f.soap.name, 'string');
-    assert.equal(typeof f.soap.readOnly, 'boolean');
+    if ('soap' in f) assert.equal(typeof f.soap.name, 'string');
     const allowed = new Set(['id', 'displayName', 'dataType', 'length', 'rest', 'soap']);
     for (const k of Object.keys(f)) assert.ok(allowed.has(k), `unexpected key ${k}`);
   }
-  assert.deepEqual(fields.find((f) => f.id === 41), {
-    id: 41, displayName: 'Lead Status', dataType: 'string', length: 255,
+  assert.deepEqual(fields.find((f) => f.id === 145), {
+    id: 145, displayName: 'Lead Status', dataType: 'string', length: 255,
     rest: { name: 'leadStatus', readOnly: false }, soap: { name: 'LeadStatus', readOnly: false },
   });
-  assert.deepEqual(fields.find((f) => f.id === 60), {
-    id: 60, displayName: 'Lead Score', dataType: 'integer',
+  assert.deepEqual(fields.find((f) => f.id === 146), {
+    id: 146, displayName: 'Lead Score', dataType: 'integer',
     rest: { name: 'leadScore', readOnly: false }, soap: { name: 'LeadScore', readOnly: false },
   });
-});
-
-test('describe with no catalog loaded: success and an empty result', async (t) => {
-  const h = await harness(t);
-  const token = await h.token('read-only-lead');
-  assert.deepEqual(assertOk(await h.json('/rest/v1/leads/describe.json', { token })), []);
 });
 
 test('unknown name or id: success, no result and the warning', async (t) => {

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { CsvReader } from '@tidemark/client/internal';
-import { ensureDemoUser, writeDemoActivities } from '../../src/demo/seed.js';
+import { ensureDemoUser, writeDemo } from '../../src/demo/seed.js';
 import type { Config } from '../../src/config/config.js';
 import type { Harness } from '../helpers/harness.js';
 import { cli, cliOk, DAY, exportBody, harness, runExport, storeTarget } from './helpers.js';
@@ -115,7 +115,7 @@ test('round trip: a demo export (realistic volume and shapes) re-imported and ex
   const dir = target.dir;
   const { h, token } = await serve(t, target.config);
   const endMs = Date.UTC(2026, 0, 15);
-  await writeDemoActivities(h.store, { days: 3, activitiesPerDay: 1500, seed: 7, endMs });
+  await writeDemo(h.store, { days: 3, activitiesPerDay: 1500, seed: 7, endMs });
   await ensureDemoUser(h.store, h.clock.now());
   const start = new Date(endMs - 3 * DAY).toISOString();
   const end = new Date(endMs).toISOString();

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatMarketoDate } from '../../src/domain/dates.js';
-import { ensureDemoUser, todayUtc, writeDemoActivities } from '../../src/demo/seed.js';
+import { ensureDemoUser, todayUtc, writeDemo } from '../../src/demo/seed.js';
 import { activity, T0, type Harness } from '../helpers/harness.js';
 import { DAY, dataLines, exportBody, harness, runExport } from './helpers.js';
 
@@ -20,7 +20,7 @@ const END = formatMarketoDate(END_MS);
 
 async function demoHarness(t: Parameters<typeof harness>[0]): Promise<{ h: Harness; token: string }> {
   const h = await harness(t);
-  const written = await writeDemoActivities(h.store, { days: 30, activitiesPerDay: 800, seed: 1, endMs: END_MS });
+  const written = (await writeDemo(h.store, { days: 30, activitiesPerDay: 800, seed: 1, endMs: END_MS })).activities;
   assert.ok(written > 20_000, `the demo wrote ${written} activities`);
   await ensureDemoUser(h.store, h.clock.now());
   // The demo user's role: read-write-activity, read-only-assets, read-only-lead.

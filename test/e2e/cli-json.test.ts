@@ -15,7 +15,7 @@ test('import --json and demo --json print one JSON object on stdout', async (t) 
   const demo = await runCli(['demo', '--days', '1', '--activities-per-day', '20', '--json', '--data-dir', dir]);
   assert.equal(demo.code, 0, demo.stderr);
   const d = JSON.parse(demo.stdout) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(d), ['activities', 'seconds', 'clientId', 'clientSecret']);
+  assert.deepEqual(Object.keys(d), ['activities', 'leads', 'programMembers', 'seconds', 'clientId', 'clientSecret']);
   assert.ok((d.activities as number) > 0 && typeof d.seconds === 'number' && d.clientId === 'tidemark-demo');
 
   const file = join(dir, 'a.ndjson');
@@ -31,7 +31,7 @@ test('import --json and demo --json print one JSON object on stdout', async (t) 
   writeFileSync(catalog, JSON.stringify({ programs: [{ id: 1001, name: 'EV_2026_Summit' }] }));
   const assets = await runCli(['import', '--kind', 'assets', catalog, '--json', '--data-dir', dir]);
   assert.equal(assets.code, 0, assets.stderr);
-  assert.deepEqual(JSON.parse(assets.stdout), { kind: 'assets', imported: { program: 1, staticList: 0, form: 0, leadField: 0, campaign: 0 } });
+  assert.deepEqual(JSON.parse(assets.stdout), { kind: 'assets', imported: { program: 1, staticList: 0, form: 0, leadField: 0, campaign: 0, smartList: 0, programMemberField: 0 } });
 });
 
 test('users list prints a header above its columns', async (t) => {

@@ -102,7 +102,7 @@ test('demo --days 2 writes a reproducible data set that serve exports', async (t
   const dayBefore = Math.floor(Date.now() / 86_400_000);
   const r = await runCli(['demo', '--days', '2', '--data-dir', dir]);
   assert.equal(r.code, 0, r.stderr);
-  const m = /^wrote (\d+) demo activities in [\d.]+s; demo API user client_id=(\S+) client_secret=(\S+)\n$/.exec(r.stdout);
+  const m = /^wrote (\d+) demo activities, \d+ leads and \d+ program members in [\d.]+s; demo API user client_id=(\S+) client_secret=(\S+)\n$/.exec(r.stdout);
   assert.ok(m, `one summary line: ${JSON.stringify(r.stdout)}`);
   const written = Number(m[1]);
   assert.ok(written > 100, `wrote ${written}`);

@@ -18,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { parseActivityRecord, type Activity } from '../../src/domain/activity.js';
-import { validateExportRequest, type ExportFilter } from '../../src/domain/export-request.js';
+import { validateActivityExportRequest, type ExportFilter } from '../../src/domain/export-request.js';
 import { formatHeader, formatRow } from '../../src/domain/file-format.js';
 import { fileOrder } from '../../src/store/conformance/fixtures.js';
 import { dropTestSchema } from '../helpers/harness.js';
@@ -187,7 +187,7 @@ function cases(): Case[] {
 
 /** The file the format defines for `body` over `data` (catalog ids resolve like the server's). */
 function oracle(data: Activity[], body: Case['body']): { bytes: Buffer; records: number } {
-  const request = validateExportRequest(body);
+  const request = validateActivityExportRequest(body);
   const f: ExportFilter = request.filter;
   const resolved = f.primaryAttributeValues ? CATALOG.programs.filter((p) => f.primaryAttributeValues!.includes(p.name)).map((p) => p.id) : [];
   const lo = Math.ceil(f.startMs / 1000) * 1000;

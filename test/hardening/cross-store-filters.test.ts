@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { parseActivityRecord, wellFormed, type Activity } from '../../src/domain/activity.js';
-import { validateExportRequest, type ExportRequest } from '../../src/domain/export-request.js';
+import { validateActivityExportRequest, type ActivityExportRequest } from '../../src/domain/export-request.js';
 import { formatRow } from '../../src/domain/file-format.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -78,7 +78,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function lines(store: Store, request: ExportRequest): Promise<Buffer> {
+async function lines(store: Store, request: ActivityExportRequest): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of store.exportLines(request)) chunks.push(c.bytes);
   return Buffer.concat(chunks);
@@ -95,7 +95,7 @@ test(`primaryAttributeValues: the same rows, byte for byte, on SQLite and Postgr
   process.stdout.write(`# cross-store filters: ${cases} requests over ${pool.length} imported texts, ${matched} rows matched, 0 differences (seed ${SEED})\n`);
 
   async function check(values: string[], typeIds: number[]): Promise<void> {
-    const request = validateExportRequest({
+    const request = validateActivityExportRequest({
       format: 'CSV', fields: ['marketoGUID', 'primaryAttributeValue'],
       filter: { createdAt: { startAt: '2026-01-15T00:00:00Z', endAt: '2026-01-16T00:00:00Z' }, activityTypeIds: typeIds, primaryAttributeValues: values },
     });

@@ -27,7 +27,7 @@ const DAY = 86_400_000;
 function job(status: JobStatus, over: Partial<JobRecord> = {}): JobRecord {
   return {
     exportId: randomUUID(), owner: 'client-a', format: 'CSV', status, createdAt: T0 - DAY,
-    request: { format: 'CSV', fields: ['marketoGUID'], columnHeaderNames: {}, filter: { startMs: T0 - DAY, endMs: T0 } }, ...over,
+    request: { kind: 'activities', format: 'CSV', fields: ['marketoGUID'], columnHeaderNames: {}, filter: { startMs: T0 - DAY, endMs: T0 } }, ...over,
   };
 }
 

@@ -17,6 +17,7 @@ import { hashSecret } from '../../src/lib/secrets.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { dropTestSchema, tempDir } from '../helpers/harness.js';
 import { startServe } from './serve.js';
+import { activityRequest } from '../../src/domain/job.js';
 
 const base = process.env.TIDEMARK_TEST_DATABASE_URL;
 const START = Date.UTC(2026, 2, 1);
@@ -108,8 +109,9 @@ test('two workers and an api process share the limits, and a killed worker loses
     const bytes = Buffer.from(await (await fetch(`${baseUrl}/bulk/v1/activities/export/${id}/file.json`, { headers: { Authorization: `Bearer ${token}` } })).arrayBuffer());
     assert.equal(`sha256:${createHash('sha256').update(bytes).digest('hex')}`, status.fileChecksum, `job ${i}: checksum`);
     const job = (await store.getJob(id))!;
-    let expected = formatHeader(job.request);
-    for await (const a of store.exportRows(job.request.filter)) expected += formatRow(a, job.request.fields, job.request.format);
+    const request = activityRequest(job);
+    let expected = formatHeader(request);
+    for await (const a of store.exportRows(request.filter)) expected += formatRow(a, request.fields, request.format);
     assert.ok(bytes.equals(Buffer.from(expected)), `job ${i}: file equals the oracle`);
     assert.equal(status.numberOfRecords, expected.split('\n').length - 2);
   }

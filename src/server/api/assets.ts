@@ -1,7 +1,7 @@
 /**
  * The look-ups the seed's workflow needs before filtering an export by primary attribute: static
- * lists and forms by name and by id (asset API; programs are in programs.ts), and the lead fields
- * (`leads/describe.json`), in Marketo's shapes, from the asset catalog.
+ * lists and forms by name and by id (asset API; programs are in programs.ts), in Marketo's shapes,
+ * from the asset catalog. The lead fields (`leads/describe.json`) are in lead-describe.ts.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AssetKind } from '../../domain/assets.js';
@@ -24,7 +24,4 @@ export function registerAssets(app: FastifyInstance, store: Store): void {
       return { result: asset ? [asset.data] : [] };
     }));
   }
-  app.get('/rest/v1/leads/describe.json', { config: { access: 'lead-read' } }, json(async () => ({
-    result: (await store.listAssets('leadField')).map((a) => a.data),
-  })));
 }

@@ -1,154 +1,24 @@
-/** The six Bulk Activity Extract endpoints under `/bulk/v1/activities/export`. */
-import { sendRange } from '../http/send-range.js';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+/** The Bulk Activity Extract under `/bulk/v1/activities/export`: its create body and the names it resolves. */
 import { assetKindForTypes } from '../../domain/assets.js';
-import { ExportQuotaExceeded, InvalidRequest, JobNotFound } from '../../domain/errors.js';
-import { validateExportRequest } from '../../domain/export-request.js';
-import { parseStatusFilter, toJobView, type JobRecord } from '../../domain/job.js';
-import { fileExpired, listWindowStart, quotaResetsAt, quotaSpent, quotaWindowStart, statusExpired } from '../../domain/quota.js';
-import { PLAIN_TEXT } from '../../errors/catalog.js';
-import { newExportId } from '../../lib/ids.js';
-import type { AppDeps } from '../deps.js';
-import { json } from '../http/envelope.js';
-import { parseJsonBody } from '../http/json-body.js';
-import { parseRange } from '../http/range.js';
-import { readCache } from '../http/read-cache.js';
+import { validateActivityExportRequest } from '../../domain/export-request.js';
+import type { BulkExportKind } from './bulk-export.js';
+import { loadLeadSchema } from './schemas.js';
 
-const BASE = '/bulk/v1/activities/export';
-const BULK_BODY_LIMIT = 10 * 1024 * 1024;
-const MAX_BATCH = 300;
-
-const CONTENT_TYPES = { CSV: 'text/csv; charset=utf-8', TSV: 'text/tab-separated-values; charset=utf-8', SSV: 'text/plain; charset=utf-8' };
-
-type IdParams = { Params: { exportId: string } };
-
-export function registerBulkActivityExport(app: FastifyInstance, deps: AppDeps): void {
-  const { store, clock, config, scheduler, files } = deps;
-  const read = { config: { access: 'activity-read' as const }, bodyLimit: BULK_BODY_LIMIT };
-  // Jobs as the store has them now (kept while the store is unchanged; status polls read them most).
-  const getJob = readCache(store, (exportId) => store.getJob(exportId));
-
-  /** The caller's job, or JobNotFound for unknown, foreign and expired ids alike (never say which). */
-  async function ownedJob(req: FastifyRequest, exportId: string): Promise<JobRecord> {
-    const job = await getJob(exportId);
-    if (!job || job.owner !== req.ctx.user!.clientId || statusExpired(job, clock.now(), config)) {
-      throw new JobNotFound(exportId);
-    }
-    return job;
-  }
-
-  async function assertExportQuota(): Promise<void> {
-    const now = clock.now();
-    // The emulator's "exhaust the quota" (with --daily-quota-mb 0 the message names Marketo's 500).
-    if (deps.emulator?.quotaExhausted(now)) throw new ExportQuotaExceeded(config.dailyQuotaMb || 500, quotaResetsAt(now));
-    if (config.dailyQuotaMb === 0) return;
-    const used = await store.exportedBytesSince(quotaWindowStart(now));
-    if (quotaSpent(used, config.dailyQuotaMb)) throw new ExportQuotaExceeded(config.dailyQuotaMb, quotaResetsAt(now));
-  }
-
-  app.post(`${BASE}/create.json`, read, json(async (req) => {
-    const body = parseJsonBody(req.body);
-    const request = validateExportRequest(body, { strictDates: config.strict });
+export const activityExport: BulkExportKind = {
+  kind: 'activities',
+  basePath: '/bulk/v1/activities/export',
+  access: 'activity-read',
+  async prepare(body, { store, config }) {
+    const request = validateActivityExportRequest(body, { strictDates: config.strict });
     const { primaryAttributeValues: names, activityTypeIds } = request.filter;
     const kind = names && activityTypeIds ? assetKindForTypes(activityTypeIds) : undefined;
-    if (names && kind) request.filter.resolvedPrimaryAttributeValueIds = await store.resolveAssetIds(kind, names);
-    await assertExportQuota();
-    const job: JobRecord = {
-      exportId: newExportId(), owner: req.ctx.user!.clientId, format: request.format, status: 'Created', request,
-      createdAt: clock.now(),
-    };
-    await store.insertJob(job);
-    req.log.info({ exportId: job.exportId }, 'export job created');
-    return { result: [toJobView(job)] };
-  }));
-
-  app.post<IdParams>(`${BASE}/:exportId/enqueue.json`, read, json(async (req) => {
-    const { exportId } = req.params as IdParams['Params'];
-    const job = await ownedJob(req, exportId);
-    if (job.status === 'Created') await assertExportQuota();
-    const queued = await store.enqueueJob(exportId, clock.now(), config.maxQueued);
-    req.log.info('export job queued');
-    scheduler.kick();
-    return { result: [toJobView(queued)] };
-  }));
-
-  app.get<IdParams>(`${BASE}/:exportId/status.json`, read, json(async (req) => {
-    const job = await ownedJob(req, (req.params as IdParams['Params']).exportId);
-    return { result: [toJobView(job)] };
-  }));
-
-  app.post<IdParams>(`${BASE}/:exportId/cancel.json`, read, json(async (req) => {
-    const { exportId } = req.params as IdParams['Params'];
-    const before = await ownedJob(req, exportId);
-    const job = await store.cancelJob(exportId, clock.now());
-    if (before.status !== 'Cancelled') {
-      await scheduler.cancel(exportId);
-      req.log.info({ from: before.status }, 'export job cancelled');
+    if (names && kind === 'leadField') {
+      // Lead field names are display names in the lead schema (standard fields and the catalog's).
+      const fields = (await loadLeadSchema(store)).fields;
+      request.filter.resolvedPrimaryAttributeValueIds = fields.filter((f) => names.includes(f.displayName)).map((f) => f.id);
+    } else if (names && kind) {
+      request.filter.resolvedPrimaryAttributeValueIds = await store.resolveAssetIds(kind, names);
     }
-    return { result: [toJobView(job)] };
-  }));
-
-  app.get(`${BASE}.json`, read, json(async (req) => {
-    const q = (req.query ?? {}) as Record<string, string | string[] | undefined>;
-    const statuses = parseStatusFilter(q.status);
-    if (statuses && 'invalid' in statuses) throw InvalidRequest.rule('status', `unknown status '${statuses.invalid}'`);
-    const limit = readBatchSize(q.batchSize);
-    const offset = readPageToken(q.nextPageToken);
-    const jobs = await store.listJobs({
-      owner: req.ctx.user!.clientId, createdSince: listWindowStart(clock.now(), config), statuses,
-      offset, limit: limit + 1,
-    });
-    const page = jobs.slice(0, limit);
-    return {
-      result: page.map(toJobView),
-      ...(jobs.length > limit ? { nextPageToken: Buffer.from(JSON.stringify({ o: offset + limit })).toString('base64url') } : {}),
-    };
-  }));
-
-  /** The file: whole, or one Range; plain-text 404 for anything that is not a live Completed file. */
-  const file = async (req: FastifyRequest, reply: FastifyReply) => {
-    const { exportId } = req.params as IdParams['Params'];
-    const job = await getJob(exportId);
-    const now = clock.now();
-    const size = files.size(exportId);
-    if (!job || job.owner !== req.ctx.user!.clientId || job.status !== 'Completed' || size === undefined ||
-        size !== job.fileSize || fileExpired(job.finishedAt, now, config)) {
-      return reply.code(404).type('text/plain; charset=utf-8').send(PLAIN_TEXT.fileNotFound(exportId));
-    }
-    const etag = `"${(job.fileChecksum ?? '').replace('sha256:', '')}"`;
-    const ifRange = req.headers['if-range'];
-    const range = ifRange !== undefined && ifRange !== etag ? { kind: 'whole' as const } : parseRange(req.headers.range, size);
-    reply.header('Accept-Ranges', 'bytes').header('ETag', etag).type(CONTENT_TYPES[job.format]);
-    if (job.finishedAt) reply.header('Last-Modified', new Date(job.finishedAt).toUTCString());
-    if (range.kind === 'unsatisfiable') {
-      return reply.code(416).header('Content-Range', `bytes */${size}`).type('text/plain; charset=utf-8')
-        .send(`Range not satisfiable: the file has ${size} bytes`);
-    }
-    const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
-    if (range.kind === 'partial') reply.code(206).header('Content-Range', `bytes ${start}-${end}/${size}`);
-    reply.header('Content-Length', end - start + 1);
-    if (req.method === 'HEAD') return reply.send();
-    return sendRange(reply, (buf, position, length) => files.readAt(exportId, buf, position, length), start, end);
-  };
-  app.get(`${BASE}/:exportId/file.json`, { ...read, exposeHeadRoute: false }, file);
-  app.head(`${BASE}/:exportId/file.json`, read, file);
-}
-
-function readBatchSize(raw: string | string[] | undefined): number {
-  if (raw === undefined) return MAX_BATCH;
-  const v = Array.isArray(raw) ? raw[0] : raw;
-  if (!v || !/^\d+$/.test(v) || Number(v) < 1) throw InvalidRequest.rule('batchSize', 'must be a positive integer');
-  return Math.min(Number(v), MAX_BATCH);
-}
-
-function readPageToken(raw: string | string[] | undefined): number {
-  if (raw === undefined || raw === '') return 0;
-  const v = Array.isArray(raw) ? raw[0] : raw;
-  try {
-    const o = (JSON.parse(Buffer.from(v ?? '', 'base64url').toString('utf8')) as { o?: unknown }).o;
-    if (typeof o === 'number' && Number.isSafeInteger(o) && o >= 0) return o;
-  } catch {
-    // fall through
-  }
-  throw InvalidRequest.rule('nextPageToken', 'is not a token this server issued');
-}
+    return request;
+  },
+};

@@ -6,7 +6,7 @@ import { createBodyOf, filterSummary, jobKind, timelineOf, toConsoleJob, waitRea
 const T0 = Date.parse('2026-01-15T12:00:00Z');
 const job = (over: Partial<JobRecord> = {}): JobRecord => ({
   exportId: 'j1', owner: 'c1', format: 'CSV', status: 'Created', createdAt: T0,
-  request: { format: 'CSV', fields: ['marketoGUID', 'leadId'], columnHeaderNames: {}, filter: { startMs: T0 - 86_400_000, endMs: T0 } },
+  request: { kind: 'activities', format: 'CSV', fields: ['marketoGUID', 'leadId'], columnHeaderNames: {}, filter: { startMs: T0 - 86_400_000, endMs: T0 } },
   ...over,
 });
 
@@ -25,6 +25,7 @@ test('waitReason: slots full, the next in line, a free slot, Created', () => {
 
 test('createBodyOf gives back a create body in Marketo shape; filterSummary says it in a line', () => {
   const j = job();
+  assert.ok(j.request.kind === 'activities');
   j.request.filter.activityTypeIds = [1, 6];
   j.request.filter.primaryAttributeValues = ['GL_OP_ALL_2026'];
   j.request.columnHeaderNames = { leadId: 'Lead' };
@@ -45,5 +46,27 @@ test('timelineOf lists the steps that happened, in order; toConsoleJob carries e
   assert.equal(view.finishedAt, '2026-01-15T12:00:05Z');
   assert.equal(view.fileSize, 90);
   assert.equal(view.waiting, undefined);
-  assert.equal(jobKind({ ...done, kind: 'leads' } as JobRecord), 'leads', 'a job that names its kind keeps it');
+  const leads = job({ request: { kind: 'leads', format: 'CSV', fields: ['id'], columnHeaderNames: {}, filter: { type: 'staticList', listId: 3001 } } });
+  assert.equal(jobKind(leads), 'leads');
+});
+
+test('lead and program member jobs: their create bodies and filter lines', () => {
+  const window = { type: 'updatedAt' as const, startMs: T0 - 86_400_000, endMs: T0 };
+  const leads = job({ request: { kind: 'leads', format: 'TSV', fields: ['id', 'email'], columnHeaderNames: { id: 'Id' }, filter: window } });
+  assert.deepEqual(createBodyOf(leads.request), {
+    format: 'TSV', fields: ['id', 'email'], columnHeaderNames: { id: 'Id' },
+    filter: { updatedAt: { startAt: '2026-01-14T12:00:00Z', endAt: '2026-01-15T12:00:00Z' } },
+  });
+  assert.equal(filterSummary(leads.request), 'updatedAt 2026-01-14 12:00:00 to 2026-01-15 12:00:00 UTC');
+  const byName = job({ request: { kind: 'leads', format: 'CSV', fields: ['id'], columnHeaderNames: {}, filter: { type: 'smartList', listName: 'Hot' } } });
+  assert.deepEqual(createBodyOf(byName.request).filter, { smartListName: 'Hot' });
+  assert.equal(filterSummary(byName.request), "smart list 'Hot'");
+  const members = job({
+    request: {
+      kind: 'programMembers', format: 'CSV', fields: ['leadId'], sources: ['member'], columnHeaderNames: {},
+      filter: { programIds: [1001, 1002], several: true, statusNames: ['Member'], isExhausted: false },
+    },
+  });
+  assert.deepEqual(createBodyOf(members.request).filter, { programIds: [1001, 1002], isExhausted: false, statusNames: ['Member'] });
+  assert.equal(filterSummary(members.request), 'programs 1001, 1002; status Member; isExhausted false');
 });

@@ -3,16 +3,16 @@
  * filter, why a Queued job waits, its create body and its timeline. Pure.
  */
 import { formatMarketoDate } from '../../domain/dates.js';
-import type { ExportRequest } from '../../domain/export-request.js';
+import { EXPORT_KINDS, type ExportKind, type ExportRequest } from '../../domain/export-kind.js';
+import { isListFilter } from '../../domain/lead-export-request.js';
 import type { JobRecord, JobStatus } from '../../domain/job.js';
 
-/** Export types. Jobs gain a `kind` with the lead and program-member exports; until then each exports activities. */
-export const JOB_KINDS = ['activities', 'leads', 'programMembers'] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
+/** Export types: the kind the job's request carries. */
+export const JOB_KINDS = EXPORT_KINDS;
+export type JobKind = ExportKind;
 
 export function jobKind(job: JobRecord): JobKind {
-  const kind = (job as { kind?: unknown }).kind;
-  return (JOB_KINDS as readonly unknown[]).includes(kind) ? (kind as JobKind) : 'activities';
+  return job.request.kind;
 }
 
 /** What decides when a Queued job starts: the claim order and the processing slots. */
@@ -60,29 +60,77 @@ export function waitReason(job: Pick<JobRecord, 'exportId' | 'status'>, queue: Q
   return { text: position <= free ? `${ahead}: a processing slot is free, it starts at the scheduler's next look` : `${ahead}; ${free} slot${free === 1 ? '' : 's'} free for the jobs ahead`, position };
 }
 
-/** The filter in a line: the date window, the types and the primary attribute values. */
+const window = (w: { startMs: number; endMs: number }) => ({ startAt: formatMarketoDate(w.startMs), endAt: formatMarketoDate(w.endMs) });
+const shortDate = (ms: number) => formatMarketoDate(ms).replace('T', ' ').replace('Z', '');
+const span = (w: { startMs: number; endMs: number }) => `${shortDate(w.startMs)} to ${shortDate(w.endMs)} UTC`;
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The filter in a line: the date window or list, and what narrows it. */
 export function filterSummary(request: ExportRequest): string {
-  const f = request.filter;
-  const short = (ms: number) => formatMarketoDate(ms).replace('T', ' ').replace('Z', '');
-  const parts = [`${short(f.startMs)} to ${short(f.endMs)} UTC`];
-  if (f.activityTypeIds) parts.push(`types ${f.activityTypeIds.join(', ')}`);
-  if (f.primaryAttributeValueIds) parts.push(`${f.primaryAttributeValueIds.length} primary attribute id${f.primaryAttributeValueIds.length === 1 ? '' : 's'}`);
-  if (f.primaryAttributeValues) parts.push(`${f.primaryAttributeValues.length} primary attribute name${f.primaryAttributeValues.length === 1 ? '' : 's'}`);
-  return parts.join('; ');
+  switch (request.kind) {
+    case 'activities': {
+      const f = request.filter;
+      const parts = [span(f)];
+      if (f.activityTypeIds) parts.push(`types ${f.activityTypeIds.join(', ')}`);
+      if (f.primaryAttributeValueIds) parts.push(count(f.primaryAttributeValueIds.length, 'primary attribute id'));
+      if (f.primaryAttributeValues) parts.push(count(f.primaryAttributeValues.length, 'primary attribute name'));
+      return parts.join('; ');
+    }
+    case 'leads': {
+      const f = request.filter;
+      if (isListFilter(f)) return `${f.type === 'staticList' ? 'static' : 'smart'} list ${f.listId ?? `'${f.listName}'`}`;
+      return `${f.type} ${span(f)}`;
+    }
+    case 'programMembers': {
+      const f = request.filter;
+      const parts = [`program${f.programIds.length === 1 ? '' : 's'} ${f.programIds.join(', ')}`];
+      if (f.statusNames) parts.push(`status ${f.statusNames.join(', ')}`);
+      if (f.isExhausted !== undefined) parts.push(`isExhausted ${f.isExhausted}`);
+      if (f.nurtureCadence) parts.push(`cadence ${f.nurtureCadence}`);
+      if (f.updatedAt) parts.push(`updatedAt ${span(f.updatedAt)}`);
+      return parts.join('; ');
+    }
+  }
+}
+
+/** The filter of the create body that makes this job, in Marketo's shape. */
+function filterBody(request: ExportRequest): Record<string, unknown> {
+  switch (request.kind) {
+    case 'activities': {
+      const f = request.filter;
+      return {
+        createdAt: window(f),
+        ...(f.activityTypeIds ? { activityTypeIds: f.activityTypeIds } : {}),
+        ...(f.primaryAttributeValueIds ? { primaryAttributeValueIds: f.primaryAttributeValueIds } : {}),
+        ...(f.primaryAttributeValues ? { primaryAttributeValues: f.primaryAttributeValues } : {}),
+      };
+    }
+    case 'leads': {
+      const f = request.filter;
+      if (!isListFilter(f)) return { [f.type]: window(f) };
+      const prefix = f.type === 'staticList' ? 'staticList' : 'smartList';
+      return f.listId !== undefined ? { [`${prefix}Id`]: f.listId } : { [`${prefix}Name`]: f.listName };
+    }
+    case 'programMembers': {
+      const f = request.filter;
+      return {
+        ...(f.several ? { programIds: f.programIds } : { programId: f.programIds[0] }),
+        ...(f.isExhausted !== undefined ? { isExhausted: f.isExhausted } : {}),
+        ...(f.nurtureCadence ? { nurtureCadence: f.nurtureCadence } : {}),
+        ...(f.statusNames ? { statusNames: f.statusNames } : {}),
+        ...(f.updatedAt ? { updatedAt: window(f.updatedAt) } : {}),
+      };
+    }
+  }
 }
 
 /** The create body that makes this job, in Marketo's shape (the stored request, normalised). */
 export function createBodyOf(request: ExportRequest): Record<string, unknown> {
-  const f = request.filter;
-  const filter: Record<string, unknown> = { createdAt: { startAt: formatMarketoDate(f.startMs), endAt: formatMarketoDate(f.endMs) } };
-  if (f.activityTypeIds) filter.activityTypeIds = f.activityTypeIds;
-  if (f.primaryAttributeValueIds) filter.primaryAttributeValueIds = f.primaryAttributeValueIds;
-  if (f.primaryAttributeValues) filter.primaryAttributeValues = f.primaryAttributeValues;
   return {
     format: request.format,
     fields: request.fields,
     ...(Object.keys(request.columnHeaderNames).length ? { columnHeaderNames: request.columnHeaderNames } : {}),
-    filter,
+    filter: filterBody(request),
   };
 }
 

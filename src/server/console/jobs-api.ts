@@ -13,7 +13,7 @@ import type { AppDeps } from '../deps.js';
 import { json } from '../http/envelope.js';
 import { sendRange } from '../http/send-range.js';
 import { previewRows } from './file-preview.js';
-import { createBodyOf, JOB_KINDS, timelineOf, toConsoleJob, type QueueState } from './job-view.js';
+import { createBodyOf, JOB_KINDS, timelineOf, toConsoleJob, type JobKind, type QueueState } from './job-view.js';
 import { CONSOLE_BASE, consoleRoute } from './routes.js';
 
 const MAX_PAGE = 200;
@@ -88,10 +88,8 @@ export function registerConsoleJobs(app: FastifyInstance, deps: AppDeps): void {
     const user = single(q, 'user');
     const offset = integer(q, 'offset', 0, 0, 100_000_000);
     const limit = integer(q, 'limit', 50, 1, MAX_PAGE);
-    // Every stored job exports activities until the lead and program-member exports add a kind.
-    const page = type && type !== 'activities'
-      ? { jobs: [], total: 0 }
-      : await store.listAllJobs({ ...(statuses ? { statuses } : {}), ...(user ? { owners: [user] } : {}), offset, limit });
+    const kinds = type ? [type as JobKind] : undefined;
+    const page = await store.listAllJobs({ ...(statuses ? { statuses } : {}), ...(kinds ? { kinds } : {}), ...(user ? { owners: [user] } : {}), offset, limit });
     const [queue, names] = await Promise.all([queueState(), userNames()]);
     return { result: [{ total: page.total, offset, limit, jobs: page.jobs.map((j) => toConsoleJob(j, names.get(j.owner), queue)) }] };
   }));

@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   AlreadyQueued, AssetQueryRefused, DuplicateName, ExportQuotaExceeded, InvalidPageToken, InvalidRequest, InvalidTransition, JobNotFound,
-  ObjectNotFound, QueueFull, StoreUnavailable,
+  ObjectNotFound, QueueFull, StoreUnavailable, UnsupportedFilter,
 } from '../../domain/errors.js';
 import { marketo, MarketoApiFailure, PLAIN_TEXT } from '../../errors/catalog.js';
 
@@ -38,6 +38,7 @@ export function toMarketoFailure(err: unknown): MarketoApiFailure | undefined {
   if (err instanceof InvalidPageToken) return marketo.invalidData(err.message);
   if (err instanceof ObjectNotFound) return marketo.objectNotFound();
   if (err instanceof AssetQueryRefused) return marketo.assetQueryRefused(err.message);
+  if (err instanceof UnsupportedFilter) return marketo.unsupportedFilter();
   return undefined;
 }
 

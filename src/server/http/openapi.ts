@@ -34,20 +34,28 @@ export function trackRoutes(app: FastifyInstance): RouteInfo[] {
   return routes;
 }
 
-const EXPORT = '/bulk/v1/activities/export';
 const ASSET = '/rest/asset/v1';
+
+/** The six endpoints of one bulk export kind. */
+function exportSummaries(base: string, kind: string): Record<string, string> {
+  return {
+    [`POST ${base}/create.json`]: `Create ${kind} export job (status Created)`,
+    [`POST ${base}/{exportId}/enqueue.json`]: 'Queue a Created job (one queue and one daily quota for every export kind)',
+    [`GET ${base}/{exportId}/status.json`]: "A job's status",
+    [`POST ${base}/{exportId}/cancel.json`]: 'Cancel a Created, Queued or Processing job',
+    [`GET ${base}.json`]: "The caller's jobs of this kind of the last 7 days (status, batchSize, nextPageToken)",
+    [`GET ${base}/{exportId}/file.json`]: "A Completed job's file, whole or one Range (206/416); plain-text 404 otherwise",
+    [`HEAD ${base}/{exportId}/file.json`]: 'The headers of file.json without the body',
+  };
+}
 
 /** One line per route: what it does (docs/fidelity.md and docs/emulator.md have the details). */
 export const SUMMARIES: Record<string, string> = {
   'GET /identity/oauth/token': 'Client credentials in, a bearer token out (OAuth2 answers, not the envelope)',
   'POST /identity/oauth/token': 'Client credentials (query or form body) in, a bearer token out',
-  [`POST ${EXPORT}/create.json`]: 'Create an export job (status Created)',
-  [`POST ${EXPORT}/{exportId}/enqueue.json`]: 'Queue a Created job',
-  [`GET ${EXPORT}/{exportId}/status.json`]: "A job's status",
-  [`POST ${EXPORT}/{exportId}/cancel.json`]: 'Cancel a Created, Queued or Processing job',
-  [`GET ${EXPORT}.json`]: "The caller's jobs of the last 7 days (status, batchSize, nextPageToken)",
-  [`GET ${EXPORT}/{exportId}/file.json`]: "A Completed job's file, whole or one Range (206/416); plain-text 404 otherwise",
-  [`HEAD ${EXPORT}/{exportId}/file.json`]: 'The headers of file.json without the body',
+  ...exportSummaries('/bulk/v1/activities/export', 'an activity'),
+  ...exportSummaries('/bulk/v1/leads/export', 'a lead'),
+  ...exportSummaries('/bulk/v1/program/members/export', 'a program member'),
   'GET /rest/v1/activities/types.json': 'Activity types: the standard ones, then the custom ones',
   'GET /rest/v1/activities/external/types.json': 'Custom activity types',
   'POST /rest/v1/activities/external/type.json': 'Create a custom activity type',
@@ -63,7 +71,10 @@ export const SUMMARIES: Record<string, string> = {
   [`GET ${ASSET}/staticList/{id}`]: 'A static list by id (`{id}.json`)',
   [`GET ${ASSET}/form/byName.json`]: 'A form by name',
   [`GET ${ASSET}/form/{id}`]: 'A form by id (`{id}.json`)',
-  'GET /rest/v1/leads/describe.json': 'Lead fields of the asset catalog',
+  'GET /rest/v1/leads/describe.json': 'Describe Lead: the lead schema (standard fields and the catalog\'s), one page',
+  'GET /rest/v1/leads/describe2.json': 'Describe Lead 2: the lead schema as one object with searchable fields',
+  'GET /rest/v1/programs/members/describe.json': 'Describe Program Member: the program member fields',
+  'GET /rest/v1/program/members/describe.json': 'Describe Program Member (superseded path): the same fields',
   'GET /rest/v1/stats/usage.json': "Today's API calls, in total and per user",
   'GET /metrics': 'Prometheus metrics (Tidemark-only)',
   'GET /tidemark/v1/health': 'Liveness and store reachability (Tidemark-only; 200 or 503)',

@@ -100,6 +100,19 @@ export const exportLineCases: Record<string, StoreCase> = {
     }
     assert.ok(total > 0, 'the filters selected something');
   },
+  'Delete Lead (type 37) activities are exported only when activityTypeIds names them': async (store) => {
+    const data = trickyActivities().map((a, i) => (i % 4 === 0 ? { ...a, activityTypeId: 37 } : a));
+    await store.importActivities(data);
+    const kept = data.filter((a) => a.activityTypeId !== 37).length;
+    assert.ok(kept > 0 && kept < data.length);
+    // Engine and oracle alike, and the slices too; the API refuses [37] itself (1003).
+    for (const format of EXPORT_FORMATS) assert.equal(await compare(store, EVERYTHING, DEFAULT_FIELDS, format, `no type filter, ${format}`), kept);
+    assert.equal(await compare(store, { ...EVERYTHING, activityTypeIds: [37] }, DEFAULT_FIELDS, 'CSV', 'type 37 asked for'), data.length - kept);
+    const asked = data.filter((a) => a.activityTypeId === 37 || a.activityTypeId === 104).length;
+    assert.equal(await compare(store, { ...EVERYTHING, activityTypeIds: [37, 104] }, DEFAULT_FIELDS, 'CSV', 'type 37 among others'), asked);
+    const slices = await store.splitExport(request(EVERYTHING), 2, 1);
+    assert.equal(slices.reduce((n, s) => n + s.rows, 0), kept);
+  },
   'exportLines of an empty selection yields no lines': async (store) => {
     await store.importActivities([activity({ activityDate: T0 })]);
     assert.deepEqual(await collect(store.exportLines(request({ startMs: T0 + SECOND, endMs: T0 + 2 * SECOND }))), []);

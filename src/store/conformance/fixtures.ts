@@ -1,6 +1,6 @@
 /** Builders and data sets shared by the store conformance cases. */
 import type { Activity } from '../../domain/activity.js';
-import { DEFAULT_FIELDS, type ExportField, type ExportFilter, type ExportRequest } from '../../domain/export-request.js';
+import { DEFAULT_FIELDS, type ActivityExportRequest, type ExportField, type ExportFilter } from '../../domain/export-request.js';
 import type { JobRecord } from '../../domain/job.js';
 import type { ApiUser } from '../store.js';
 
@@ -21,8 +21,8 @@ export function activity(over: Partial<Activity> = {}): Activity {
   };
 }
 
-export function request(filter: ExportFilter, fields: readonly ExportField[] = DEFAULT_FIELDS, format: ExportRequest['format'] = 'CSV'): ExportRequest {
-  return { format, fields: [...fields], columnHeaderNames: {}, filter };
+export function request(filter: ExportFilter, fields: readonly ExportField[] = DEFAULT_FIELDS, format: ActivityExportRequest['format'] = 'CSV'): ActivityExportRequest {
+  return { kind: 'activities', format, fields: [...fields], columnHeaderNames: {}, filter };
 }
 
 export function job(exportId: string, over: Partial<JobRecord> = {}): JobRecord {

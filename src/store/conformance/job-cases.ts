@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { AlreadyQueued, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
 import type { JobRecord, JobStatus } from '../../domain/job.js';
 import type { Store } from '../store.js';
-import { activity, job, T0, user } from './fixtures.js';
+import { activity, job, request, T0, user } from './fixtures.js';
 import type { StoreCase } from './user-activity-cases.js';
 
 const DAY = 86_400_000;
@@ -29,8 +29,8 @@ function at(id: string, status: JobStatus, over: Partial<JobRecord> = {}): JobRe
 export const jobCases: Record<string, StoreCase> = {
   'insertJob and getJob round-trip every field': async (store) => {
     const full = at('j-1', 'Completed', { owner: 'c-9', format: 'SSV' });
-    full.request = { ...full.request, format: 'SSV', fields: ['actionResult', 'leadId'], columnHeaderNames: { leadId: 'Lead, "ID"' },
-      filter: { startMs: T0 + 500, endMs: T0 + DAY, activityTypeIds: [24, 25], primaryAttributeValues: ['Ünï', ''] } };
+    full.request = { ...request({ startMs: T0 + 500, endMs: T0 + DAY, activityTypeIds: [24, 25], primaryAttributeValues: ['Ünï', ''] },
+      ['actionResult', 'leadId'], 'SSV'), columnHeaderNames: { leadId: 'Lead, "ID"' } };
     const bare = job('j-2');
     await insert(store, full, bare);
     assert.deepEqual(await store.getJob('j-1'), full);

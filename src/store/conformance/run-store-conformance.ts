@@ -13,6 +13,7 @@ import { consoleCases } from './console-cases.js';
 import { customActivityCases } from './custom-activity-cases.js';
 import { exportLineCases } from './export-line-cases.js';
 import { jobCases } from './job-cases.js';
+import { leadCases } from './lead-cases.js';
 import { activityCases, userCases, type StoreCase } from './user-activity-cases.js';
 
 export interface StoreConformanceOptions {
@@ -34,6 +35,7 @@ export const CONFORMANCE_GROUPS: Readonly<Record<string, Record<string, StoreCas
   jobs: jobCases,
   'export lines equal the oracle': exportLineCases,
   'console queries': consoleCases,
+  'leads and program members': leadCases,
 };
 
 export function runStoreConformance({ name, create, skip = {}, skipAll }: StoreConformanceOptions): void {

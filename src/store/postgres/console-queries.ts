@@ -15,6 +15,10 @@ function jobFilter(q: AllJobsQuery): { where: string; params: unknown[] } {
     params.push(q.statuses);
     clauses.push(`status = ANY($${params.length}::text[])`);
   }
+  if (q.kinds) {
+    params.push(q.kinds);
+    clauses.push(`kind = ANY($${params.length}::text[])`);
+  }
   if (q.owners) {
     params.push(q.owners.filter((o) => !o.includes('\0'))); // text cannot hold NUL; such an owner matches nothing
     clauses.push(`owner = ANY($${params.length}::text[])`);

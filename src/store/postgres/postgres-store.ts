@@ -1,31 +1,32 @@
 /** The scale-out store: PostgreSQL 15 through `pg`, COPY in and out through `pg-copy-streams`. */
 import pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type { Activity } from '../../domain/activity.js';
 import type { Asset, AssetKind } from '../../domain/assets.js';
 import { FIRST_CUSTOM_TYPE_ID, type CustomActivityType } from '../../domain/custom-activities.js';
 import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
-import type { ExportRequest } from '../../domain/export-request.js';
-import { formatRow } from '../../domain/file-format.js';
+import type { ExportRequest, ExportValue, RecordExportRequest } from '../../domain/export-kind.js';
+import type { ExportFilter } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
+import type { LeadRecord } from '../../domain/lead-record.js';
+import type { MemberRecord } from '../../domain/program-member-record.js';
+import { catalogColumns, STANDARD_LEAD_COLUMNS, STANDARD_MEMBER_COLUMNS } from '../lead-columns.js';
 import type {
-  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportKey, ExportSlice, ImportResult, JobPatch, PlannedSlice, ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, PlannedSlice,
+  ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation, UpsertResult,
 } from '../store.js';
 import type { AssetPage } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
+import { activityLines, activityRows, appendActivities, importActivities, splitActivities } from './activity-data.js';
 import { IN_FLIGHT_TIMING, PostgresCallCounter } from './call-counter.js';
 import { PostgresConsoleQueries } from './console-queries.js';
+import { ensureColumns, importLeads, importMembers, recordLines, recordValues, splitLeads } from './lead-data.js';
+import { hasNul, type Client, type PgAccess } from './pg-access.js';
 import { MIGRATIONS } from './schema.js';
-import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
-import { copyTextLine, exportCopy, exportCount, exportKeyAt, exportRowsPage, IMPORT_LOCK, JOB_LIMIT_LOCK, SQL } from './sql.js';
+import { JOB_LIMIT_LOCK, SQL } from './sql.js';
 
 // bigint (int8) columns come back as numbers: every one we store is below 2^53 except marketoGUID,
 // which is always selected as text.
 pg.types.setTypeParser(20, (v) => Number(v));
-
-type Client = pg.PoolClient;
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -51,6 +52,22 @@ export class PostgresStore implements Store {
   private pinned?: Client;
   readonly callCounter: PostgresCallCounter;
   private readonly consoleQueries: PostgresConsoleQueries;
+  /** What the data modules (activity-data.ts, lead-data.ts) use. */
+  private readonly db: PgAccess = {
+    q: (sql, params) => this.q(sql, params),
+    arrays: async (sql, params = []) => {
+      await this.ready;
+      return (await (this.pinned ?? this.pool).query({ text: sql, values: params, rowMode: 'array' })).rows as unknown[][];
+    },
+    tx: (fn) => this.tx(fn),
+    acquire: async () => {
+      await this.ready;
+      const pinned = this.pinned;
+      if (pinned) return { client: pinned, release: () => undefined };
+      const client = await this.pool.connect();
+      return { client, release: () => client.release() };
+    },
+  };
 
   constructor(url: string, options: { poolSize?: number; migrate?: boolean; inFlightTiming?: typeof IN_FLIGHT_TIMING } = {}) {
     this.location = { kind: 'postgres', url };
@@ -73,7 +90,15 @@ export class PostgresStore implements Store {
         await c.query(MIGRATIONS[i]!);
         await c.query('INSERT INTO schema_version (version) VALUES ($1)', [i + 1]);
       }
+      await this.ensureFieldColumns(c);
     }, false);
+  }
+
+  /** Every standard field and every field the catalog declares has its column (lead-columns.ts). */
+  private async ensureFieldColumns(c: Client): Promise<void> {
+    const custom = async (kind: AssetKind) => ((await c.query(SQL.listAssets, [kind])).rows as Row[]).map(toAsset);
+    await ensureColumns(c, 'leads', [...STANDARD_LEAD_COLUMNS, ...catalogColumns(await custom('leadField'))]);
+    await ensureColumns(c, 'program_members', [...STANDARD_MEMBER_COLUMNS, ...catalogColumns(await custom('programMemberField'))]);
   }
 
   /** Runs `fn` in a transaction on one client. */
@@ -130,92 +155,50 @@ export class PostgresStore implements Store {
   }
 
   // --- activities ---
-  /**
-   * COPY into a temp table, then one transaction creates the month partitions the data needs and
-   * moves the new rows over; a failure anywhere leaves the store as it was.
-   */
-  async importActivities(records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
-    return this.tx(async (c) => {
-      await c.query(SQL.createStage);
-      const lines = Readable.from(batchLines(records));
-      await pipeline(lines, c.query(copyFrom(SQL.copyStage)));
-      const seen = (await c.query(SQL.countStage)).rows[0].n as number;
-      await c.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
-      await this.ensurePartitions(c);
-      await c.query(SQL.copyStageLeads);
-      const inserted = (await c.query(SQL.copyStageActivities)).rowCount ?? 0;
-      return { inserted, duplicates: seen - inserted };
-    });
+  importActivities(records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
+    return importActivities(this.db, records);
   }
-
-  private async ensurePartitions(c: Client): Promise<void> {
-    for (const r of (await c.query(SQL.stageMonths)).rows as { start: number }[]) {
-      const from = r.start;
-      const start = new Date(from * 1000);
-      const to = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1) / 1000;
-      const name = `activities_${start.getUTCFullYear()}_${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
-      await c.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF activities FOR VALUES FROM (${from}) TO (${to})`);
-    }
-  }
-
   async countActivities(): Promise<number> {
     return (await this.q(SQL.countActivities))[0]!.n as number;
   }
-
-  exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity> {
-    return this.rowsInSlice(filter, {});
+  async countActivitiesByGuid(ranges: { from: string; to: string }[]): Promise<number[]> {
+    const out: number[] = [];
+    for (const r of ranges) out.push((await this.q(SQL.countActivitiesByGuid, [r.from, r.to]))[0]!.n as number);
+    return out;
+  }
+  exportRows(filter: ExportFilter): AsyncIterable<Activity> {
+    return activityRows(this.db, filter);
+  }
+  appendActivities(records: Omit<Activity, 'marketoGUID'>[]): Promise<string[]> {
+    return appendActivities(this.db, records);
   }
 
-  private async *rowsInSlice(filter: ExportRequest['filter'], slice: ExportSlice): AsyncIterable<Activity> {
-    const sql = exportRowsPage(filter);
-    let last: [number, string] = slice.after ? [slice.after.dateSec, slice.after.guid] : [-(2 ** 62), '-9223372036854775808'];
-    for (;;) {
-      const rows = await this.q(sql, [last[0], last[1], 5000]);
-      for (const r of rows) {
-        if (slice.upTo && isAfter(r.activity_date as number, BigInt(r.guid as string), slice.upTo)) return;
-        yield {
-          marketoGUID: r.guid as string, leadId: r.lead_id as number, activityDate: (r.activity_date as number) * 1000,
-          activityTypeId: r.activity_type_id as number, campaignId: (r.campaign_id as number | null) ?? null,
-          primaryAttributeValueId: (r.pav_id as number | null) ?? null, primaryAttributeValue: (r.pav as string | null) ?? null,
-          attributes: r.attributes as string, actionResult: (r.action_result as Activity['actionResult']) ?? null,
-        };
-      }
-      if (rows.length < 5000) return;
-      const end = rows[rows.length - 1]!;
-      last = [end.activity_date as number, end.guid as string];
-    }
+  // --- leads and program members ---
+  importLeads(records: AsyncIterable<LeadRecord> | Iterable<LeadRecord>): Promise<UpsertResult> {
+    return importLeads(this.db, records);
+  }
+  importProgramMembers(records: AsyncIterable<MemberRecord> | Iterable<MemberRecord>): Promise<UpsertResult> {
+    return importMembers(this.db, records);
+  }
+  async countLeads(): Promise<number> {
+    return (await this.q(SQL.countLeads))[0]!.n as number;
+  }
+  exportRecords(request: RecordExportRequest): AsyncIterable<ExportValue[]> {
+    return recordValues(this.db, request);
+  }
+  async programStatusNames(programIds: number[]): Promise<string[]> {
+    return (await this.q(SQL.programStatusNames, [programIds])).map((r) => r.status_name as string);
   }
 
-  /** `COPY (query) TO STDOUT` streams the finished lines; chunks are not line-aligned. */
-  async *exportLines(request: ExportRequest, slice: ExportSlice = {}): AsyncIterable<LineChunk> {
-    // COPY's CSV writer quotes a lone `\.` when a row has one column (it would read as COPY's
-    // end-of-data marker); the file format writes it bare. Only primaryAttributeValue can hold
-    // it, so that column alone is formatted here instead.
-    if (request.fields.length === 1 && request.fields[0] === 'primaryAttributeValue') {
-      yield* formattedLines(this.rowsInSlice(request.filter, slice), request);
-      return;
-    }
-    await this.ready;
-    const c = this.pinned ?? await this.pool.connect();
-    try {
-      const stream = c.query(copyTo(exportCopy(request, slice)));
-      for await (const chunk of stream) yield { bytes: chunk as Buffer, rows: 0 };
-      if (stream.rowCount) yield { bytes: Buffer.alloc(0), rows: stream.rowCount };
-    } finally {
-      if (c !== this.pinned) c.release();
-    }
+  // --- exports of every kind ---
+  exportLines(request: ExportRequest, slice: ExportSlice = {}): AsyncIterable<LineChunk> {
+    return request.kind === 'activities' ? activityLines(this.db, request, slice) : recordLines(this.db, request, slice);
   }
-
   async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
-    const rows = (await this.q(exportCount(request.filter)))[0]!.n as number;
-    const keyAt = exportKeyAt(request.filter);
-    const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
-    const cuts: ExportKey[] = [];
-    for (const offset of offsets) {
-      const k = (await this.q(keyAt, [offset]))[0]!;
-      cuts.push({ dateSec: k.dateSec as number, guid: k.guid as string });
-    }
-    return slicesBetween(cuts, offsets, rows);
+    if (request.kind === 'activities') return splitActivities(this.db, request, parts, minRowsPerPart);
+    if (request.kind === 'leads') return splitLeads(this.db, request, parts, minRowsPerPart);
+    // Program member exports are written whole (one slice; its row count is not used).
+    return [{ rows: 0 }];
   }
 
   async inReadSnapshot<T>(fn: () => Promise<T>): Promise<T> {
@@ -238,24 +221,6 @@ export class PostgresStore implements Store {
 
   async knownLeads(ids: number[]): Promise<Set<number>> {
     return new Set((await this.q(SQL.knownLeads, [ids])).map((r) => r.id as number));
-  }
-
-  async appendActivities(records: Omit<Activity, 'marketoGUID'>[]): Promise<string[]> {
-    return this.tx(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
-      let guid = BigInt((await c.query(SQL.maxMarketoGuid)).rows[0].max as string);
-      const guids: string[] = [];
-      const withGuids = records.map((a) => {
-        guid++;
-        guids.push(guid.toString());
-        return { ...a, marketoGUID: guid.toString() };
-      });
-      await c.query(SQL.createStage);
-      await pipeline(Readable.from(batchLines(withGuids)), c.query(copyFrom(SQL.copyStage)));
-      await this.ensurePartitions(c);
-      await c.query(SQL.copyStageActivities);
-      return guids;
-    });
   }
 
   async addCustomType(build: (id: number) => CustomActivityType): Promise<CustomActivityType> {
@@ -281,7 +246,17 @@ export class PostgresStore implements Store {
   async putAssets(assets: Asset[]): Promise<number> {
     return this.tx(async (c) => {
       for (const a of assets) await c.query(SQL.putAsset, [a.kind, a.id, a.name, a.qualifiedName, JSON.stringify(a.data)]);
+      // A field that joins the schema gets its column in the same transaction.
+      if (assets.some((a) => a.kind === 'leadField' || a.kind === 'programMemberField')) await this.ensureFieldColumns(c);
       return assets.length;
+    });
+  }
+  async deleteAsset(kind: AssetKind, id: number): Promise<boolean> {
+    return this.tx(async (c) => {
+      const gone = ((await c.query(SQL.deleteAsset, [kind, id])).rowCount ?? 0) > 0;
+      if (kind === 'staticList' || kind === 'smartList') await c.query(SQL.deleteListMembers, [kind === 'staticList' ? 'static' : 'smart', id]);
+      if (kind === 'program') await c.query(SQL.deleteProgramMembers, [id]);
+      return gone;
     });
   }
   async findAssetsByName(kind: AssetKind, name: string): Promise<Asset[]> {
@@ -309,9 +284,11 @@ export class PostgresStore implements Store {
     return r && toJob(r);
   }
   async listJobs(q: ListJobsQuery): Promise<JobRecord[]> {
-    const statuses = q.statuses ? ' AND status = ANY($5::text[])' : '';
-    const sql = `SELECT * FROM jobs WHERE owner = $1 AND created_at >= $2${statuses} ORDER BY created_at DESC, export_id LIMIT $3 OFFSET $4`;
-    return (await this.q(sql, [q.owner, q.createdSince, q.limit, q.offset, ...(q.statuses ? [q.statuses] : [])])).map(toJob);
+    // $5 is null for every kind; the query text stays one.
+    const statuses = q.statuses ? ' AND status = ANY($6::text[])' : '';
+    const sql = `SELECT * FROM jobs WHERE owner = $1 AND ($5::text IS NULL OR kind = $5) AND created_at >= $2${statuses}
+      ORDER BY created_at DESC, export_id LIMIT $3 OFFSET $4`;
+    return (await this.q(sql, [q.owner, q.createdSince, q.limit, q.offset, q.kind ?? null, ...(q.statuses ? [q.statuses] : [])])).map(toJob);
   }
 
   async enqueueJob(exportId: string, now: number, maxQueued: number): Promise<JobRecord> {
@@ -420,43 +397,6 @@ export class PostgresStore implements Store {
   async dropSchema(): Promise<void> {
     await this.q(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
   }
-}
-
-/** Activities as file lines through the TypeScript formatter, in chunks of 5000 rows. */
-async function* formattedLines(rows: AsyncIterable<Activity>, request: ExportRequest): AsyncGenerator<LineChunk> {
-  let text = '';
-  let n = 0;
-  for await (const a of rows) {
-    text += formatRow(a, request.fields, request.format);
-    if (++n === 5000) {
-      yield { bytes: Buffer.from(text, 'utf8'), rows: n };
-      text = '';
-      n = 0;
-    }
-  }
-  if (n) yield { bytes: Buffer.from(text, 'utf8'), rows: n };
-}
-
-/** Activities as COPY text, in batches of lines so the stream does not pay per row. */
-async function* batchLines(records: AsyncIterable<Activity> | Iterable<Activity>): AsyncGenerator<string> {
-  let buf = '';
-  for await (const a of records) {
-    buf += copyTextLine(a);
-    if (buf.length > 1 << 20) {
-      yield buf;
-      buf = '';
-    }
-  }
-  if (buf) yield buf;
-}
-
-/**
- * PostgreSQL text cannot hold a NUL byte, and a parameter with one fails the whole query. Nothing
- * stored holds one (ids are generated, imported text is cleaned), so a lookup by such a value
- * (a token or export id from a request) finds nothing, as on SQLite.
- */
-function hasNul(value: string): boolean {
-  return value.includes('\0');
 }
 
 async function jobForUpdate(c: Client, exportId: string): Promise<JobRecord> {

@@ -101,4 +101,34 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX tokens_by_client ON tokens (client_id, expires_at);
   `,
+  `
+  -- Every bulk export kind shares the jobs table (one queue, one quota); lists show one kind.
+  ALTER TABLE jobs ADD COLUMN kind text NOT NULL DEFAULT 'activities';
+  CREATE INDEX jobs_by_owner_kind ON jobs (owner, kind, created_at);
+  `,
+  `
+  -- Leads (lead ids known only from activities stay stubs, state 3). Field values are file text in
+  -- columns f_<name>, added as fields join the schema (lead-data.ts ensureColumns).
+  ALTER TABLE leads ADD COLUMN created_at bigint, ADD COLUMN updated_at bigint, ADD COLUMN last_change_at bigint,
+    ADD COLUMN state smallint NOT NULL DEFAULT 3, ADD COLUMN merged_into bigint;
+
+  CREATE TABLE list_members (
+    kind text NOT NULL,
+    list_id bigint NOT NULL,
+    lead_id bigint NOT NULL,
+    PRIMARY KEY (kind, list_id, lead_id)
+  );
+  CREATE INDEX list_members_by_lead ON list_members (kind, lead_id);
+
+  CREATE TABLE program_members (
+    program_id bigint NOT NULL,
+    lead_id bigint NOT NULL,
+    status_name text NOT NULL,
+    is_exhausted smallint,
+    nurture_cadence text,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL,
+    PRIMARY KEY (program_id, lead_id)
+  );
+  `,
 ];

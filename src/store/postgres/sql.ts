@@ -4,7 +4,8 @@
  * integers or strings, rendered by `literal()`, are pasted, never raw client text.
  */
 import type { Activity } from '../../domain/activity.js';
-import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
+import type { ExportField, ExportFormat, ActivityExportRequest } from '../../domain/export-request.js';
+import { DELETE_LEAD_TYPE_ID } from '../../domain/activity-types.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 import type { ExportKey, ExportSlice } from '../store.js';
 
@@ -37,10 +38,11 @@ function columnExpression(field: ExportField): string {
 }
 
 /** The WHERE clause with values inlined as literals (COPY takes no parameters). */
-export function exportWhere(filter: ExportRequest['filter']): string {
+export function exportWhere(filter: ActivityExportRequest['filter']): string {
   const clauses = [`activity_date BETWEEN ${literal(Math.ceil(filter.startMs / 1000))} AND ${literal(Math.floor(filter.endMs / 1000))}`];
   const ints = (xs: number[]) => `(${xs.map(literal).join(', ')})`;
-  if (filter.activityTypeIds) clauses.push(`activity_type_id IN ${ints(filter.activityTypeIds)}`);
+  // Marketo never exports Delete Lead (type 37); asking for it by id is refused at create.
+  clauses.push(filter.activityTypeIds ? `activity_type_id IN ${ints(filter.activityTypeIds)}` : `activity_type_id <> ${DELETE_LEAD_TYPE_ID}`);
   if (filter.primaryAttributeValueIds) clauses.push(`pav_id IN ${ints(filter.primaryAttributeValueIds)}`);
   if (filter.primaryAttributeValues) {
     const names = `(${filter.primaryAttributeValues.map(literal).join(', ')})`;
@@ -55,7 +57,7 @@ export function exportWhere(filter: ExportRequest['filter']): string {
  * delimiter, `"`, CR or LF, doubles quotes, and writes NULL as the bare word `null`: the file
  * format, for all three delimiters.
  */
-export function exportCopy(request: ExportRequest, slice: ExportSlice = {}): string {
+export function exportCopy(request: ActivityExportRequest, slice: ExportSlice = {}): string {
   const d = DELIMITERS[request.format as ExportFormat];
   const columns = request.fields.map(columnExpression).join(', ');
   return `COPY (SELECT ${columns} FROM activities WHERE ${exportWhere(request.filter)}${sliceWhere(slice)} ORDER BY activity_date, guid)
@@ -73,28 +75,33 @@ function sliceWhere(slice: ExportSlice): string {
 }
 
 /** The number of rows an export selects, and the key of its row at an offset (cutting it into slices). */
-export function exportCount(filter: ExportRequest['filter']): string {
+export function exportCount(filter: ActivityExportRequest['filter']): string {
   return `SELECT count(*)::int AS n FROM activities WHERE ${exportWhere(filter)}`;
 }
-export function exportKeyAt(filter: ExportRequest['filter']): string {
+export function exportKeyAt(filter: ActivityExportRequest['filter']): string {
   // activities.guid: the bigint column, not the text alias (which would sort '10' before '9').
-  return `SELECT activity_date::int AS "dateSec", guid::text AS guid FROM activities WHERE ${exportWhere(filter)}
+  return `SELECT activity_date AS "dateSec", guid::text AS guid FROM activities WHERE ${exportWhere(filter)}
     ORDER BY activity_date, activities.guid LIMIT 1 OFFSET $1`;
 }
 
 /** The oracle path reads pages by key, so memory stays flat however large the selection. */
-export function exportRowsPage(filter: ExportRequest['filter']): string {
+export function exportRowsPage(filter: ActivityExportRequest['filter']): string {
   return `SELECT guid::text AS guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav, attributes, action_result
     FROM activities WHERE ${exportWhere(filter)} AND (activity_date, guid) > ($1::bigint, $2::bigint)
     ORDER BY activity_date, activities.guid LIMIT $3`; // activities.guid: the bigint column, not the text alias
 }
 
-/** One activity as a line of COPY's text format: tab separated, `\N` for NULL, backslash escapes. */
+/** A value in COPY's text format: `\\N` for NULL, backslash escapes for backslash, tab, LF and CR. */
+export function copyText(v: string | number | null): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'number') return String(v);
+  return v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+}
+
+/** One activity as a line of COPY's text format: tab separated. */
 export function copyTextLine(a: Activity): string {
-  const t = (v: string | null) => (v === null ? '\\N' : v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!));
-  const n = (v: number | null) => (v === null ? '\\N' : String(v));
-  return [a.marketoGUID, String(a.leadId), String(a.activityDate / 1000), String(a.activityTypeId), n(a.campaignId),
-    n(a.primaryAttributeValueId), t(a.primaryAttributeValue), t(a.attributes), t(a.actionResult)].join('\t') + '\n';
+  return [a.marketoGUID, a.leadId, a.activityDate / 1000, a.activityTypeId, a.campaignId, a.primaryAttributeValueId,
+    a.primaryAttributeValue, a.attributes, a.actionResult].map(copyText).join('\t') + '\n';
 }
 
 /** The activity columns in table order, as `copyTextLine` writes them. */
@@ -115,7 +122,9 @@ export const SQL = {
     WHERE NOT EXISTS (SELECT 1 FROM activities a WHERE a.guid = s.guid) ORDER BY s.guid, s.line`,
   countStage: 'SELECT count(*)::int AS n FROM import_stage',
   countActivities: 'SELECT count(*)::int AS n FROM activities',
-  knownLeads: 'SELECT id FROM leads WHERE id = ANY($1::bigint[])',
+  countActivitiesByGuid: 'SELECT count(*)::int AS n FROM activities WHERE guid BETWEEN $1::bigint AND $2::bigint',
+  // Active leads and ids known from activities; deleted and merged leads are gone.
+  knownLeads: 'SELECT id FROM leads WHERE id = ANY($1::bigint[]) AND state IN (0, 3)',
   maxMarketoGuid: 'SELECT coalesce(max(guid), 0)::text AS max FROM activities WHERE guid < 4503599627370496',
 
   insertUser: 'INSERT INTO users (client_id, name, role, secret_hash, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
@@ -139,7 +148,7 @@ export const SQL = {
   maxCustomTypeId: 'SELECT max(id) AS max FROM custom_activity_types',
 
   insertJob: `INSERT INTO jobs (export_id, owner, format, status, request, created_at, queued_at, started_at, finished_at,
-    number_of_records, file_size, file_checksum, error_msg) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    number_of_records, file_size, file_checksum, error_msg, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
   getJob: 'SELECT * FROM jobs WHERE export_id = $1',
   getJobForUpdate: 'SELECT * FROM jobs WHERE export_id = $1 FOR UPDATE',
   countActive: `SELECT count(*)::int AS n FROM jobs WHERE status IN ('Queued', 'Processing')`,
@@ -163,7 +172,12 @@ export const SQL = {
   countJobsByStatus: 'SELECT status, count(*)::int AS n FROM jobs GROUP BY status',
   deleteAllJobs: 'DELETE FROM jobs',
   deleteAllTokens: 'DELETE FROM tokens',
-  truncateActivities: 'TRUNCATE activities, leads',
+  truncateActivities: 'TRUNCATE activities, leads, list_members, program_members',
+  countLeads: 'SELECT count(*)::int AS n FROM leads WHERE state = 0',
+  programStatusNames: 'SELECT DISTINCT status_name FROM program_members WHERE program_id = ANY($1::bigint[]) ORDER BY status_name',
+  deleteAsset: 'DELETE FROM assets WHERE kind = $1 AND id = $2',
+  deleteListMembers: 'DELETE FROM list_members WHERE kind = $1 AND list_id = $2',
+  deleteProgramMembers: 'DELETE FROM program_members WHERE program_id = $1',
 } as const;
 
 /** Job limits (queue, processing) are checked and acted on under this transaction-scoped lock. */

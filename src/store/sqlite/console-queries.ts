@@ -7,13 +7,17 @@ import type Database from 'better-sqlite3';
 import { toJob, type Row } from '../row-mappers.js';
 import type { ActivityDayCount, AllJobsQuery, JobPage, Role } from '../store.js';
 
-/** Lists are bound as JSON arrays, so the SQL text stays one of four shapes. */
+/** Lists are bound as JSON arrays, so the SQL text stays one of a few shapes. */
 function jobFilter(q: AllJobsQuery): { where: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (q.statuses) {
     clauses.push('status IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(q.statuses));
+  }
+  if (q.kinds) {
+    clauses.push('kind IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(q.kinds));
   }
   if (q.owners) {
     clauses.push('owner IN (SELECT value FROM json_each(?))');

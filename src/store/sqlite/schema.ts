@@ -94,4 +94,38 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX tokens_by_client ON tokens(client_id, expires_at);
   `,
+  `
+  -- Every bulk export kind shares the jobs table (one queue, one quota); lists show one kind.
+  ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'activities';
+  CREATE INDEX jobs_by_owner_kind ON jobs(owner, kind, created_at);
+  `,
+  `
+  -- Leads (lead ids known only from activities stay stubs, state 3). Field values are file text in
+  -- columns f_<name>, added as fields join the schema (lead-data.ts ensureColumns).
+  ALTER TABLE leads ADD COLUMN created_at INTEGER;          -- epoch seconds
+  ALTER TABLE leads ADD COLUMN updated_at INTEGER;          -- the visible updatedAt
+  ALTER TABLE leads ADD COLUMN last_change_at INTEGER;      -- what the updatedAt filter compares
+  ALTER TABLE leads ADD COLUMN state INTEGER NOT NULL DEFAULT 3;  -- 0 active, 1 deleted, 2 merged, 3 stub
+  ALTER TABLE leads ADD COLUMN merged_into INTEGER;
+
+  CREATE TABLE list_members (
+    kind TEXT NOT NULL,                  -- static or smart
+    list_id INTEGER NOT NULL,
+    lead_id INTEGER NOT NULL,
+    PRIMARY KEY (kind, list_id, lead_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX list_members_by_lead ON list_members(kind, lead_id);
+
+  -- The primary key is the file order within a program.
+  CREATE TABLE program_members (
+    program_id INTEGER NOT NULL,
+    lead_id INTEGER NOT NULL,
+    status_name TEXT NOT NULL,
+    is_exhausted INTEGER,                -- 0, 1 or null
+    nurture_cadence TEXT,                -- paus, norm or null
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (program_id, lead_id)
+  ) WITHOUT ROWID;
+  `,
 ];

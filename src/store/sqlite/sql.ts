@@ -3,11 +3,12 @@
  * the only text pasted into SQL is the delimiter of a known export format and column expressions
  * chosen from a fixed table.
  */
-import type { ExportField, ExportFormat, ExportRequest } from '../../domain/export-request.js';
+import type { ExportField, ExportFormat, ActivityExportRequest } from '../../domain/export-request.js';
+import { DELETE_LEAD_TYPE_ID } from '../../domain/activity-types.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 
 /** Quotes like `quoteValue` in domain/file-format.ts: only when the value holds the delimiter, `"`, CR or LF. */
-function quoted(column: string, delimiter: string): string {
+export function quoted(column: string, delimiter: string): string {
   const d = delimiter === "'" ? "''''" : `'${delimiter}'`;
   return `CASE WHEN instr(${column}, ${d}) OR instr(${column}, '"') OR instr(${column}, char(10)) OR instr(${column}, char(13))
     THEN '"' || replace(${column}, '"', '""') || '"' ELSE ${column} END`;
@@ -41,12 +42,15 @@ export interface FilterSql {
 }
 
 /** The WHERE clause of an export. Lists are bound as one JSON array so the SQL text stays fixed. */
-export function exportWhere(filter: ExportRequest['filter']): FilterSql {
+export function exportWhere(filter: ActivityExportRequest['filter']): FilterSql {
   const clauses = ['activity_date BETWEEN ? AND ?'];
   const params: unknown[] = [Math.ceil(filter.startMs / 1000), Math.floor(filter.endMs / 1000)];
   if (filter.activityTypeIds) {
     clauses.push('activity_type_id IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(filter.activityTypeIds));
+  } else {
+    // Marketo never exports Delete Lead (type 37); asking for it by id is refused at create.
+    clauses.push(`activity_type_id <> ${DELETE_LEAD_TYPE_ID}`);
   }
   if (filter.primaryAttributeValueIds) {
     clauses.push('pav_id IN (SELECT value FROM json_each(?))');
@@ -87,7 +91,7 @@ export interface ExportChunkSql {
  * query starts where the last one ended. The first positional parameter (the window's start)
  * is replaced by the chunk's start date so the index range starts there too.
  */
-export function exportChunkSql(request: ExportRequest): ExportChunkSql {
+export function exportChunkSql(request: ActivityExportRequest): ExportChunkSql {
   const { where } = exportWhere(request.filter);
   // group_concat follows the subquery's ORDER BY: SQLite keeps a FROM-clause subquery's ORDER BY
   // when the outer query uses an aggregate other than count(), min() or max().
@@ -112,7 +116,8 @@ export const SQL = {
   copyStage: `INSERT OR IGNORE INTO activities SELECT * FROM temp.import_stage ORDER BY guid, rowid`,
   dropStage: 'DROP TABLE IF EXISTS temp.import_stage',
   copyStageLeads: 'INSERT OR IGNORE INTO leads (id) SELECT DISTINCT lead_id FROM temp.import_stage',
-  knownLeads: 'SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?))',
+  // Active leads and ids known from activities; deleted and merged leads are gone.
+  knownLeads: 'SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?)) AND state IN (0, 3)',
   maxMarketoGuid: `SELECT coalesce(max(guid), 0) FROM activities WHERE guid < 4503599627370496`,
   insertActivity: `INSERT INTO activities (guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav, attributes,
     action_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -120,6 +125,7 @@ export const SQL = {
   listCustomTypes: 'SELECT data FROM custom_activity_types ORDER BY id',
   maxCustomTypeId: 'SELECT max(id) FROM custom_activity_types',
   countActivities: 'SELECT count(*) FROM activities',
+  countActivitiesByGuid: 'SELECT count(*) FROM activities WHERE guid BETWEEN ? AND ?',
   selectRows: `SELECT CAST(guid AS TEXT) AS guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav,
     attributes, action_result FROM activities`,
 
@@ -141,7 +147,7 @@ export const SQL = {
   deleteTokensExpiredBefore: 'DELETE FROM tokens WHERE expires_at < ?',
 
   insertJob: `INSERT INTO jobs (export_id, owner, format, status, request, created_at, queued_at, started_at, finished_at,
-    number_of_records, file_size, file_checksum, error_msg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    number_of_records, file_size, file_checksum, error_msg, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   getJob: 'SELECT * FROM jobs WHERE export_id = ?',
   countActive: `SELECT count(*) FROM jobs WHERE status IN ('Queued', 'Processing')`,
   countProcessing: `SELECT count(*) FROM jobs WHERE status = 'Processing'`,
@@ -163,5 +169,12 @@ export const SQL = {
   deleteAllJobs: 'DELETE FROM jobs',
   deleteAllTokens: 'DELETE FROM tokens',
   deleteAllActivities: 'DELETE FROM activities',
-  deleteAllLeads: 'DELETE FROM leads',
+  deleteAllLeadData: ['DELETE FROM list_members', 'DELETE FROM program_members', 'DELETE FROM leads'],
+
+  countLeads: 'SELECT count(*) FROM leads WHERE state = 0',
+  programStatusNames: `SELECT DISTINCT status_name FROM program_members WHERE program_id IN (SELECT value FROM json_each(?))
+    ORDER BY status_name`,
+  deleteAsset: 'DELETE FROM assets WHERE kind = ? AND id = ?',
+  deleteListMembers: 'DELETE FROM list_members WHERE kind = ? AND list_id = ?',
+  deleteProgramMembers: 'DELETE FROM program_members WHERE program_id = ?',
 } as const;

@@ -6,17 +6,23 @@ import type { Activity } from '../../domain/activity.js';
 import type { Asset, AssetKind } from '../../domain/assets.js';
 import { FIRST_CUSTOM_TYPE_ID, type CustomActivityType } from '../../domain/custom-activities.js';
 import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
-import type { ExportRequest } from '../../domain/export-request.js';
+import type { ExportRequest, ExportValue, RecordExportRequest } from '../../domain/export-kind.js';
+import type { ExportFilter } from '../../domain/export-request.js';
 import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
+import type { LeadRecord } from '../../domain/lead-record.js';
+import type { MemberRecord } from '../../domain/program-member-record.js';
+import { catalogColumns, STANDARD_LEAD_COLUMNS, STANDARD_MEMBER_COLUMNS } from '../lead-columns.js';
 import type {
-  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportKey, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease, LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation,
+  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease,
+  LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation, UpsertResult,
 } from '../store.js';
 import type { AssetPage } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
-import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
+import { activityLines, activityRows, importActivities, splitActivities } from './activity-data.js';
 import { SqliteConsoleQueries } from './console-queries.js';
+import { ensureColumns, importLeads, importMembers, recordLines, recordValues, splitLeads } from './lead-data.js';
 import { MIGRATIONS } from './schema.js';
-import { exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
+import { SQL } from './sql.js';
 
 export interface SqliteStoreOptions {
   /** Open without writing (export worker threads). */
@@ -41,8 +47,17 @@ export class SqliteStore implements Store {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.migrate();
+      // Every standard field has its column, and every field the catalog declares (a store made
+      // by an older version gets them here).
+      this.db.transaction(() => this.ensureFieldColumns()).immediate();
     }
     this.consoleQueries = new SqliteConsoleQueries(this.db);
+  }
+
+  private ensureFieldColumns(): void {
+    const custom = (kind: AssetKind) => (this.stmt(SQL.listAssets).all(kind) as Row[]).map((r) => toAsset(r));
+    ensureColumns(this.db, 'leads', [...STANDARD_LEAD_COLUMNS, ...catalogColumns(custom('leadField'))]);
+    ensureColumns(this.db, 'program_members', [...STANDARD_MEMBER_COLUMNS, ...catalogColumns(custom('programMemberField'))]);
   }
 
   private migrate(): void {
@@ -101,98 +116,48 @@ export class SqliteStore implements Store {
   }
 
   // --- activities ---
-  /**
-   * Records are staged in a TEMP table (the connection's own temp database, which locks nothing
-   * in the main file), then copied in one short transaction. A long import thus never holds the
-   * write lock that `serve` needs for job updates, and a crash leaves the store untouched.
-   */
   async importActivities(records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
-    this.db.exec(SQL.createStage);
-    try {
-      const stage = this.db.prepare(SQL.insertStage);
-      let seen = 0;
-      let batch: Activity[] = [];
-      const flush = this.db.transaction((rows: Activity[]) => {
-        for (const a of rows) {
-          stage.run(BigInt(a.marketoGUID), a.leadId, a.activityDate / 1000, a.activityTypeId, a.campaignId,
-            a.primaryAttributeValueId, a.primaryAttributeValue, a.attributes, a.actionResult);
-        }
-      });
-      for await (const a of records) {
-        seen++;
-        batch.push(a);
-        if (batch.length === 10_000) {
-          flush(batch);
-          batch = [];
-        }
-      }
-      flush(batch);
-      const inserted = this.db.transaction(() => {
-        this.db.prepare(SQL.copyStageLeads).run();
-        return this.db.prepare(SQL.copyStage).run().changes;
-      }).immediate();
-      return { inserted, duplicates: seen - inserted };
-    } finally {
-      this.db.exec(SQL.dropStage);
-    }
+    return importActivities(this.db, records);
   }
-
   async countActivities(): Promise<number> {
     return this.stmt(SQL.countActivities).pluck().get() as number;
   }
-
-  async *exportRows(filter: ExportRequest['filter']): AsyncIterable<Activity> {
-    const { where, params } = exportWhere(filter);
-    const stmt = this.db.prepare(`${SQL.selectRows} WHERE ${where} ${ORDER}`);
-    for (const r of stmt.iterate(...params) as IterableIterator<Row>) {
-      yield {
-        marketoGUID: r.guid as string,
-        leadId: r.lead_id as number,
-        activityDate: (r.activity_date as number) * 1000,
-        activityTypeId: r.activity_type_id as number,
-        campaignId: (r.campaign_id as number | null) ?? null,
-        primaryAttributeValueId: (r.pav_id as number | null) ?? null,
-        primaryAttributeValue: (r.pav as string | null) ?? null,
-        attributes: r.attributes as string,
-        actionResult: (r.action_result as Activity['actionResult']) ?? null,
-      };
-    }
+  async countActivitiesByGuid(ranges: { from: string; to: string }[]): Promise<number[]> {
+    const count = this.stmt(SQL.countActivitiesByGuid).pluck();
+    return ranges.map((r) => count.get(BigInt(r.from), BigInt(r.to)) as number);
+  }
+  async *exportRows(filter: ExportFilter): AsyncIterable<Activity> {
+    yield* activityRows(this.db, filter);
   }
 
+  // --- leads and program members ---
+  async importLeads(records: AsyncIterable<LeadRecord> | Iterable<LeadRecord>): Promise<UpsertResult> {
+    return importLeads(this.db, records);
+  }
+  async importProgramMembers(records: AsyncIterable<MemberRecord> | Iterable<MemberRecord>): Promise<UpsertResult> {
+    return importMembers(this.db, records);
+  }
+  async countLeads(): Promise<number> {
+    return this.stmt(SQL.countLeads).pluck().get() as number;
+  }
+  async *exportRecords(request: RecordExportRequest): AsyncIterable<ExportValue[]> {
+    yield* recordValues(this.db, request);
+  }
+  async programStatusNames(programIds: number[]): Promise<string[]> {
+    return this.stmt(SQL.programStatusNames).pluck().all(JSON.stringify(programIds)) as string[];
+  }
+
+  // --- exports of every kind ---
   async *exportLines(request: ExportRequest, slice: ExportSlice = {}): AsyncIterable<LineChunk> {
-    const { params } = exportWhere(request.filter);
-    const sql = exportChunkSql(request);
-    // safeIntegers: GUIDs reach 2^63 and must come back exactly to bound the next chunk.
-    const chunkEnd = this.db.prepare(sql.chunkEnd).safeIntegers(true);
-    const chunkUpTo = this.db.prepare(sql.chunkUpTo);
-    const chunkRest = this.db.prepare(sql.chunkRest);
-    const startSec = params[0] as number;
-    const last = slice.upTo && { lastDate: slice.upTo.dateSec, lastGuid: BigInt(slice.upTo.guid) };
-    let after: { afterDate: number; afterGuid: bigint } = slice.after
-      ? { afterDate: slice.after.dateSec, afterGuid: BigInt(slice.after.guid) }
-      : { afterDate: startSec - 1, afterGuid: 0n };
-    for (;;) {
-      // The index range starts at the chunk's first second, not the window's.
-      const from = [Math.max(startSec, after.afterDate), ...params.slice(1)];
-      const end = chunkEnd.get(...from, after) as { date: bigint; guid: bigint } | undefined;
-      // The slice ends in this chunk when no chunk follows or this one reaches the slice's last key.
-      const endsSlice = last && (!end || !isAfter(last.lastDate, last.lastGuid, { dateSec: Number(end.date), guid: String(end.guid) }));
-      const bound = endsSlice ? last : end && { lastDate: end.date, lastGuid: end.guid };
-      const chunk = (bound ? chunkUpTo.get(...from, { ...after, ...bound }) : chunkRest.get(...from, after)) as
-        { rows: number; bytes: Buffer | null };
-      if (chunk.rows) yield { bytes: chunk.bytes!, rows: chunk.rows };
-      if (!end || endsSlice) return;
-      after = { afterDate: Number(end.date), afterGuid: end.guid };
-    }
+    if (request.kind === 'activities') yield* activityLines(this.db, request, slice);
+    else yield* recordLines(this.db, request, slice);
   }
 
   async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
-    const { where, params } = exportWhere(request.filter);
-    const rows = this.db.prepare(`SELECT count(*) FROM activities WHERE ${where}`).pluck().get(...params) as number;
-    const keyAt = this.db.prepare(`SELECT activity_date AS dateSec, CAST(guid AS TEXT) AS guid FROM activities WHERE ${where} ${ORDER}
-      LIMIT 1 OFFSET ?`);
-    const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
-    return slicesBetween(offsets.map((offset) => keyAt.get(...params, offset) as ExportKey), offsets, rows);
+    if (request.kind === 'activities') return splitActivities(this.db, request, parts, minRowsPerPart);
+    if (request.kind === 'leads') return splitLeads(this.db, request, parts, minRowsPerPart);
+    // Program member exports are written whole (one slice; its row count is not used).
+    return [{ rows: 0 }];
   }
 
   async inReadSnapshot<T>(fn: () => Promise<T>): Promise<T> {
@@ -245,7 +210,17 @@ export class SqliteStore implements Store {
     const put = this.stmt(SQL.putAsset);
     return this.db.transaction(() => {
       for (const a of assets) put.run(a.kind, a.id, a.name, a.qualifiedName, JSON.stringify(a.data));
+      // A field that joins the schema gets its column in the same transaction.
+      if (assets.some((a) => a.kind === 'leadField' || a.kind === 'programMemberField')) this.ensureFieldColumns();
       return assets.length;
+    }).immediate();
+  }
+  async deleteAsset(kind: AssetKind, id: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      const gone = this.stmt(SQL.deleteAsset).run(kind, id).changes > 0;
+      if (kind === 'staticList' || kind === 'smartList') this.stmt(SQL.deleteListMembers).run(kind === 'staticList' ? 'static' : 'smart', id);
+      if (kind === 'program') this.stmt(SQL.deleteProgramMembers).run(id);
+      return gone;
     }).immediate();
   }
   async findAssetsByName(kind: AssetKind, name: string): Promise<Asset[]> {
@@ -272,9 +247,10 @@ export class SqliteStore implements Store {
     return row && toJob(row);
   }
   async listJobs(q: ListJobsQuery): Promise<JobRecord[]> {
+    const kind = q.kind ? ' AND kind = ?' : '';
     const statuses = q.statuses ? ` AND status IN (SELECT value FROM json_each(?))` : '';
-    const params: unknown[] = [q.owner, q.createdSince, ...(q.statuses ? [JSON.stringify(q.statuses)] : []), q.limit, q.offset];
-    const sql = `SELECT * FROM jobs WHERE owner = ? AND created_at >= ?${statuses} ORDER BY created_at DESC, export_id LIMIT ? OFFSET ?`;
+    const params: unknown[] = [q.owner, q.createdSince, ...(q.kind ? [q.kind] : []), ...(q.statuses ? [JSON.stringify(q.statuses)] : []), q.limit, q.offset];
+    const sql = `SELECT * FROM jobs WHERE owner = ? AND created_at >= ?${kind}${statuses} ORDER BY created_at DESC, export_id LIMIT ? OFFSET ?`;
     return (this.stmt(sql).all(...params) as Row[]).map(toJob);
   }
 
@@ -350,7 +326,7 @@ export class SqliteStore implements Store {
       let activities = 0;
       if (options.activities) {
         activities = this.stmt(SQL.deleteAllActivities).run().changes;
-        this.stmt(SQL.deleteAllLeads).run();
+        for (const sql of SQL.deleteAllLeadData) this.stmt(sql).run();
       }
       return { jobs, tokens, activities };
     }).immediate();

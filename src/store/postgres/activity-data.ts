@@ -1,0 +1,156 @@
+/**
+ * Activities in the PostgreSQL store: imports and appends through COPY into a temp table, and the
+ * export's rows (for the oracle), lines (one COPY) and slices.
+ */
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { Activity } from '../../domain/activity.js';
+import type { ActivityExportRequest, ExportFilter } from '../../domain/export-request.js';
+import { formatRow } from '../../domain/file-format.js';
+import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
+import type { ExportKey, ExportSlice, ImportResult, LineChunk, PlannedSlice } from '../store.js';
+import type { Client, PgAccess } from './pg-access.js';
+import { copyTextLine, exportCopy, exportCount, exportKeyAt, exportRowsPage, IMPORT_LOCK, SQL } from './sql.js';
+
+/**
+ * COPY into a temp table, then one transaction creates the month partitions the data needs and
+ * moves the new rows over; a failure anywhere leaves the store as it was.
+ */
+export function importActivities(db: PgAccess, records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
+  return db.tx(async (c) => {
+    await c.query(SQL.createStage);
+    await pipeline(Readable.from(batchLines(records)), c.query(copyFrom(SQL.copyStage)));
+    const seen = (await c.query(SQL.countStage)).rows[0].n as number;
+    await c.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+    await ensurePartitions(c);
+    await c.query(SQL.copyStageLeads);
+    const inserted = (await c.query(SQL.copyStageActivities)).rowCount ?? 0;
+    return { inserted, duplicates: seen - inserted };
+  });
+}
+
+/** Activities posted through the API, each given the next marketoGUID. */
+export function appendActivities(db: PgAccess, records: Omit<Activity, 'marketoGUID'>[]): Promise<string[]> {
+  return db.tx(async (c) => {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+    let guid = BigInt((await c.query(SQL.maxMarketoGuid)).rows[0].max as string);
+    const guids: string[] = [];
+    const withGuids = records.map((a) => {
+      guid++;
+      guids.push(guid.toString());
+      return { ...a, marketoGUID: guid.toString() };
+    });
+    await c.query(SQL.createStage);
+    await pipeline(Readable.from(batchLines(withGuids)), c.query(copyFrom(SQL.copyStage)));
+    await ensurePartitions(c);
+    await c.query(SQL.copyStageActivities);
+    return guids;
+  });
+}
+
+async function ensurePartitions(c: Client): Promise<void> {
+  for (const r of (await c.query(SQL.stageMonths)).rows as { start: number }[]) {
+    const from = r.start;
+    const start = new Date(from * 1000);
+    const to = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1) / 1000;
+    const name = `activities_${start.getUTCFullYear()}_${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
+    await c.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF activities FOR VALUES FROM (${from}) TO (${to})`);
+  }
+}
+
+/** The oracle path reads pages by key, so memory stays flat however large the selection. */
+export async function* activityRows(db: PgAccess, filter: ExportFilter, slice: ExportSlice = {}): AsyncGenerator<Activity> {
+  const sql = exportRowsPage(filter);
+  let last: [number, string] = slice.after ? [slice.after.dateSec, slice.after.guid] : [-(2 ** 62), '-9223372036854775808'];
+  for (;;) {
+    const rows = await db.q(sql, [last[0], last[1], 5000]);
+    for (const r of rows) {
+      if (slice.upTo && isAfter(r.activity_date as number, BigInt(r.guid as string), slice.upTo)) return;
+      yield {
+        marketoGUID: r.guid as string, leadId: r.lead_id as number, activityDate: (r.activity_date as number) * 1000,
+        activityTypeId: r.activity_type_id as number, campaignId: (r.campaign_id as number | null) ?? null,
+        primaryAttributeValueId: (r.pav_id as number | null) ?? null, primaryAttributeValue: (r.pav as string | null) ?? null,
+        attributes: r.attributes as string, actionResult: (r.action_result as Activity['actionResult']) ?? null,
+      };
+    }
+    if (rows.length < 5000) return;
+    const end = rows[rows.length - 1]!;
+    last = [end.activity_date as number, end.guid as string];
+  }
+}
+
+/** `COPY (query) TO STDOUT` streams the finished lines; chunks are not line-aligned. */
+export async function* activityLines(db: PgAccess, request: ActivityExportRequest, slice: ExportSlice): AsyncGenerator<LineChunk> {
+  // COPY's CSV writer quotes a lone `\.` when a row has one column (it would read as COPY's
+  // end-of-data marker); the file format writes it bare. Only primaryAttributeValue can hold
+  // it, so that column alone is formatted here instead.
+  if (request.fields.length === 1 && request.fields[0] === 'primaryAttributeValue') {
+    yield* formattedLines(activityRows(db, request.filter, slice), request);
+    return;
+  }
+  yield* copyLines(db, exportCopy(request, slice));
+}
+
+/** The lines a `COPY ... TO STDOUT` writes, with the row count at the end. */
+export async function* copyLines(db: PgAccess, copy: string): AsyncGenerator<LineChunk> {
+  const { client, release } = await db.acquire();
+  try {
+    const stream = client.query(copyTo(copy));
+    // The row count arrives in CommandComplete, which pg handles after the stream has ended
+    // (on CopyDone); ReadyForQuery follows it, so waiting for that makes the count certain.
+    const hooks = stream as unknown as { handleReadyForQuery(): void };
+    const settled = new Promise<void>((resolve) => {
+      const handle = hooks.handleReadyForQuery.bind(stream);
+      hooks.handleReadyForQuery = () => {
+        handle();
+        resolve();
+      };
+    });
+    for await (const chunk of stream) yield { bytes: chunk as Buffer, rows: 0 };
+    await settled;
+    if (stream.rowCount) yield { bytes: Buffer.alloc(0), rows: stream.rowCount };
+  } finally {
+    release();
+  }
+}
+
+export async function splitActivities(db: PgAccess, request: ActivityExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
+  const rows = (await db.q(exportCount(request.filter)))[0]!.n as number;
+  const keyAt = exportKeyAt(request.filter);
+  const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
+  const cuts: ExportKey[] = [];
+  for (const offset of offsets) {
+    const k = (await db.q(keyAt, [offset]))[0]!;
+    cuts.push({ dateSec: k.dateSec as number, guid: k.guid as string });
+  }
+  return slicesBetween(cuts, offsets, rows);
+}
+
+/** Activities as file lines through the TypeScript formatter, in chunks of 5000 rows. */
+async function* formattedLines(rows: AsyncIterable<Activity>, request: ActivityExportRequest): AsyncGenerator<LineChunk> {
+  let text = '';
+  let n = 0;
+  for await (const a of rows) {
+    text += formatRow(a, request.fields, request.format);
+    if (++n === 5000) {
+      yield { bytes: Buffer.from(text, 'utf8'), rows: n };
+      text = '';
+      n = 0;
+    }
+  }
+  if (n) yield { bytes: Buffer.from(text, 'utf8'), rows: n };
+}
+
+/** Activities as COPY text, in batches of lines so the stream does not pay per row. */
+async function* batchLines(records: AsyncIterable<Activity> | Iterable<Activity>): AsyncGenerator<string> {
+  let buf = '';
+  for await (const a of records) {
+    buf += copyTextLine(a);
+    if (buf.length > 1 << 20) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
