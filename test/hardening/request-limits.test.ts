@@ -39,6 +39,9 @@ function closedWithin(s: Socket, limitMs: number): Promise<number> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     if (s.closed) return resolve(0); // closed before we looked
+    // Read what the server sends (a 408): a paused socket never sees the server's FIN, so it would
+    // not close until something reads it, however promptly the server hung up.
+    s.resume();
     const timer = setTimeout(() => reject(new Error(`socket still open after ${limitMs} ms`)), limitMs);
     s.once('close', () => {
       clearTimeout(timer);
