@@ -95,11 +95,22 @@ export const DEMO_ROLE = 'read-write-activity,read-only-assets,read-only-lead,re
 
 /** The demo API user, created once with fixed, documented credentials (demo use only). */
 export async function ensureDemoUser(store: Store, now: number): Promise<typeof DEMO_USER> {
-  if (!(await store.findUser(DEMO_USER.clientId))) {
+  const existing = await store.findUser(DEMO_USER.clientId);
+  if (!existing) {
     await store.createUser({
       clientId: DEMO_USER.clientId, name: DEMO_USER.name, role: DEMO_ROLE,
       secretHash: hashSecret(DEMO_USER.clientSecret), disabled: false, createdAt: now,
     });
+  } else if (!grantsAll(existing.role, DEMO_ROLE)) {
+    // A store made by an earlier version: its demo user gains what the demo's flows need now
+    // (campaigns for tap-marketo and Airbyte), keeping whatever else it was given.
+    const kept = existing.role.split(',').map((p) => p.trim()).filter((p) => p !== '' && p !== 'none');
+    await store.setUserRole(DEMO_USER.clientId, [...new Set([...kept, ...DEMO_ROLE.split(',')])].join(','));
   }
   return DEMO_USER;
+}
+
+function grantsAll(role: string, needed: string): boolean {
+  const have = new Set(role.split(',').map((p) => p.trim()));
+  return needed.split(',').every((p) => have.has(p));
 }

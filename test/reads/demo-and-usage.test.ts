@@ -56,3 +56,15 @@ test('stats/usage.json: any valid token, whatever its role; result[0].total alwa
   }
   assertError(await h.json('/rest/v1/stats/usage.json'), '601');
 });
+
+test('demo: a demo user made by an earlier version gains the permissions the demo flows need now, keeping its own', async (t) => {
+  const h = await startHarness(t.name, { rateLimit: undefined });
+  t.after(() => h.close());
+  await ensureDemoUser(h.store, h.clock.now());
+  await h.store.setUserRole(DEMO_USER.clientId, 'read-write-activity,read-only-assets,read-only-lead,read-write-assets');
+  await ensureDemoUser(h.store, h.clock.now());
+  const role = (await h.store.findUser(DEMO_USER.clientId))!.role.split(',');
+  assert.deepEqual(new Set(role), new Set(['read-write-activity', 'read-only-assets', 'read-only-lead', 'read-write-assets', 'read-only-campaigns']));
+  const token = await tokenFor(h, DEMO_USER);
+  leadDbOk(await h.json('/rest/v1/campaigns.json', { token }));
+});
