@@ -372,10 +372,12 @@ export interface Store {
   /**
    * Moves the oldest Queued job (by queuedAt) to Processing under a lease, if fewer than
    * `maxProcessing` jobs are Processing; undefined when none can start. Processing jobs whose
-   * lease ran out (their worker died) go back to the queue first.
+   * lease ran out (their worker died) go back to the queue first. With `mayStart`, the oldest
+   * Queued job starts only if it says yes (inside the claim's transaction); otherwise nothing
+   * starts, as in a FIFO queue whose head is not ready (Marketo's queue wait, domain/marketo-timing.ts).
    * @example while ((job = await store.claimNextJob(clock.now(), 2, { owner, until: Date.now() + 30_000 }))) run(job)
    */
-  claimNextJob(now: number, maxProcessing: number, lease: Lease): Promise<JobRecord | undefined>;
+  claimNextJob(now: number, maxProcessing: number, lease: Lease, mayStart?: (job: JobRecord) => boolean): Promise<JobRecord | undefined>;
   /**
    * Extends the leases `owner` holds on these jobs; returns the ids it still holds (a job
    * cancelled or taken over meanwhile is missing, and its worker should stop).

@@ -314,7 +314,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async claimNextJob(now: number, maxProcessing: number, lease: Lease): Promise<JobRecord | undefined> {
+  async claimNextJob(now: number, maxProcessing: number, lease: Lease, mayStart?: (job: JobRecord) => boolean): Promise<JobRecord | undefined> {
     return this.tx(async (c) => {
       // Counting and claiming must be one step across processes, hence the lock; SKIP LOCKED keeps
       // the row pick from waiting on rows an enqueue or cancel holds.
@@ -323,6 +323,7 @@ export class PostgresStore implements Store {
       if (((await c.query(SQL.countProcessing)).rows[0].n as number) >= maxProcessing) return undefined;
       const id = (await c.query(SQL.oldestQueued)).rows[0]?.export_id as string | undefined;
       if (id === undefined) return undefined;
+      if (mayStart && !mayStart(await jobForUpdate(c, id))) return undefined;
       await c.query(SQL.setLease, [lease.owner, lease.until, id]);
       return patch(c, id, 'Queued', { status: 'Processing', startedAt: now });
     });

@@ -276,7 +276,7 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async claimNextJob(now: number, maxProcessing: number, lease: Lease): Promise<JobRecord | undefined> {
+  async claimNextJob(now: number, maxProcessing: number, lease: Lease, mayStart?: (job: JobRecord) => boolean): Promise<JobRecord | undefined> {
     // One writer at a time (BEGIN IMMEDIATE) makes count-then-claim atomic across processes.
     return this.db.transaction(() => {
       this.stmt(SQL.requeueExpired).run(Date.now());
@@ -284,6 +284,7 @@ export class SqliteStore implements Store {
       if (processing >= maxProcessing) return undefined;
       const id = this.stmt(SQL.oldestQueued).pluck().get() as string | undefined;
       if (id === undefined) return undefined;
+      if (mayStart && !mayStart(this.getJobSync(id))) return undefined;
       this.stmt(SQL.setLease).run(lease.owner, lease.until, id);
       return this.patchSync(id, 'Queued', { status: 'Processing', startedAt: now });
     }).immediate();
