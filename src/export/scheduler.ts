@@ -47,6 +47,8 @@ export interface JobSettled {
 
 export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
   private readonly running = new Map<string, RunningExport>();
+  /** Each running export's whole course: the run, then recording (or holding) its outcome. */
+  private readonly courses = new Set<Promise<void>>();
   /**
    * Exports that finished but whose outcome is not in the store yet: held until `notBefore`
    * (Marketo's timing: the job "still processes" and keeps its slot), or refused by the store (a
@@ -165,7 +167,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
       : this.o.faults!.failedRun(injected);
     const run = this.o.faults?.delayed(started) ?? started;
     this.running.set(exportId, run);
-    run.done
+    const course = run.done
       .then((out) => {
         const at = outcomeTime(job, this.o.clock.now(), out.records, this.o.timing ?? FAST_TIMING);
         return this.record(exportId, this.publication(exportId, out, at?.finishedAt), at?.publishAt);
@@ -173,9 +175,20 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
       .catch((err: unknown) => this.o.log.error({ exportId, err }, 'recording the export outcome failed'))
       .finally(() => {
         this.running.delete(exportId);
+        this.courses.delete(course);
         if (!this.unrecorded.has(exportId)) void this.settle(exportId);
         this.kick();
       });
+    this.courses.add(course);
+  }
+
+  /**
+   * Resolves once no export runs in this process: each has been recorded, or is held for its
+   * time (Marketo's timing) or for a store that refused it. Tests that walk the clock use it, so
+   * that a run's real duration does not change what the next clock step shows.
+   */
+  async idle(): Promise<void> {
+    while (this.courses.size > 0) await Promise.allSettled([...this.courses]);
   }
 
   /**
