@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import { MarketoClient } from '@tidemark/client';
 import { marketoTiming } from '../../src/config/config.js';
 import { formatMarketoDate } from '../../src/domain/dates.js';
 import { MARKETO_TIMING_DEFAULTS, queueWait, type MarketoTiming } from '../../src/domain/marketo-timing.js';
@@ -198,6 +199,26 @@ test("marketo timing, defaults: a client polling every 60 s sees Marketo's recor
     assert.equal(file.status, 200);
     assert.equal(Buffer.from(await file.arrayBuffer()).length, done.fileSize);
   }
+});
+
+test("marketo timing: the SDK's waitForExport, with a sleep that travels the clock, walks a job to Completed", async (t) => {
+  const h = await timed(t, {});
+  await h.store.importActivities([activity()]);
+  const u = await h.user('read-write-activity');
+  const client = new MarketoClient({
+    endpoint: h.baseUrl, clientId: u.clientId, clientSecret: u.clientSecret, retry: { retries: 0 },
+    sleep: async (ms) => step(h, Math.ceil(ms)),
+  });
+  const job = await client.createExport({ format: 'CSV', filter: { createdAt: { startAt: '2026-01-14T12:00:00Z', endAt: '2026-01-16T12:00:00Z' } } });
+  await client.enqueueExport(job.exportId);
+  const seen: string[] = [];
+  const done = await client.waitForExport(job.exportId, { onStatus: (j) => seen.push(j.status) });
+  assert.equal(done.status, 'Completed');
+  assert.deepEqual(seen.filter((s, i) => i === 0 || s !== seen[i - 1]), ['Queued', 'Processing', 'Completed']);
+  assert.ok(h.clock.now() - T0 >= 20 * M, 'the clock walked past the 20-minute minimum');
+  assert.ok(seen.length < 60, `${seen.length} status calls`);
+  const file = await client.rawRequest('GET', `${BASE}/${job.exportId}/file.json`);
+  assert.equal(file.status, 200);
 });
 
 test('fast timing (the default): jobs start at once and status shows each change as it happens', async (t) => {
