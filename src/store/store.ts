@@ -187,6 +187,12 @@ export interface ActivityDayCount {
   count: number;
 }
 
+/** Leads created on one UTC day (`day` is the day's start, epoch ms). */
+export interface LeadDayCount {
+  day: number;
+  count: number;
+}
+
 /** A claim on a Processing job: who holds it, and until when (wall-clock epoch ms). */
 export interface Lease {
   owner: string;
@@ -426,6 +432,12 @@ export interface Store {
   queuedJobIds(): Promise<string[]>;
   /** Activities per UTC day and type over everything stored, by day then type. @example await store.activityCountsByDay() */
   activityCountsByDay(): Promise<ActivityDayCount[]>;
+  /**
+   * Active leads (those a lead export can select: not deleted, not merged, not known only from
+   * activities) per UTC day of their `createdAt`, by day.
+   * @example await store.leadCountsByDay()
+   */
+  leadCountsByDay(): Promise<LeadDayCount[]>;
   /** Sets a user's role; false when there is no such user. @example await store.setUserRole(clientId, 'read-write-activity') */
   setUserRole(clientId: string, role: Role): Promise<boolean>;
 

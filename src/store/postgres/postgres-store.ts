@@ -11,7 +11,7 @@ import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import { catalogColumns, STANDARD_LEAD_COLUMNS, STANDARD_MEMBER_COLUMNS } from '../lead-columns.js';
 import type {
-  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, PlannedSlice,
+  AccessToken, ActivityDayCount, LeadDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, PlannedSlice,
   ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation, UpsertResult,
 } from '../store.js';
 import type { AssetPage } from '../store.js';
@@ -384,6 +384,9 @@ export class PostgresStore implements Store {
   }
   activityCountsByDay(): Promise<ActivityDayCount[]> {
     return this.consoleQueries.activityCountsByDay();
+  }
+  leadCountsByDay(): Promise<LeadDayCount[]> {
+    return this.consoleQueries.leadCountsByDay();
   }
   setUserRole(clientId: string, role: Role): Promise<boolean> {
     return this.consoleQueries.setUserRole(clientId, role);

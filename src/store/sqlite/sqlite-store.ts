@@ -13,7 +13,7 @@ import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import { catalogColumns, STANDARD_LEAD_COLUMNS, STANDARD_MEMBER_COLUMNS } from '../lead-columns.js';
 import type {
-  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease,
+  AccessToken, ActivityDayCount, LeadDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease,
   LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation, UpsertResult,
 } from '../store.js';
 import type { AssetPage } from '../store.js';
@@ -342,6 +342,9 @@ export class SqliteStore implements Store {
   }
   async activityCountsByDay(): Promise<ActivityDayCount[]> {
     return this.consoleQueries.activityCountsByDay();
+  }
+  async leadCountsByDay(): Promise<LeadDayCount[]> {
+    return this.consoleQueries.leadCountsByDay();
   }
   async setUserRole(clientId: string, role: Role): Promise<boolean> {
     return this.consoleQueries.setUserRole(clientId, role);
