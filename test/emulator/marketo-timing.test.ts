@@ -18,6 +18,7 @@ import {
   BASE, cancel, createJob, download, enqueue, manyActivities, NO_LIMITS, oneJob, status, tokenFor, userWithToken,
 } from '../helpers/api.js';
 import { createAt, jobCall, LEADS, loadCatalog } from '../leads/helpers.js';
+import { consoleJson, signIn } from '../console/helpers.js';
 import { startEmulator, type EmulatorHarness } from './helpers.js';
 
 const S = 1000;
@@ -56,6 +57,9 @@ test('marketo timing: status stays as at its last refresh for a minute, moves on
   assert.deepEqual(oneJob(await status(h, token, exportId)), queued, 'a start after the last refresh does not show yet');
   const listed = async (s: string) => (await h.json(`${BASE}.json?status=${s}`, { token })).result.map((j: any) => j.status);
   assert.deepEqual([await listed('Queued'), await listed('Processing')], [['Queued'], []], 'the list filters the jobs as shown');
+  // The console shows the stored job, and what its owner sees.
+  const detail = (await consoleJson(h, await signIn(h), `/jobs/${exportId}`)).result[0];
+  assert.deepEqual([detail.job.status, detail.shownStatus], ['Processing', 'Queued']);
 
   await step(h, '20s'); // T0 + 120 s: a refresh
   const processing = oneJob(await status(h, token, exportId));
