@@ -42,7 +42,7 @@ function jobReads(deps: AppDeps) {
   return {
     async queueState(): Promise<QueueState> {
       const [queuedIds, counts] = await Promise.all([store.queuedJobIds(), store.countJobsByStatus()]);
-      return { queuedIds, processing: counts.Processing, maxProcessing: config.maxProcessing };
+      return { queuedIds, processing: counts.Processing, maxProcessing: config.maxProcessing, timing: config.timing, now: clock.now() };
     },
     async userNames(): Promise<Map<string, string>> {
       return new Map((await store.listUsers()).map((u) => [u.clientId, u.name]));
