@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, defaultConfig, envName, loadServeConfig } from './config.js';
+import { MARKETO_TIMING_DEFAULTS } from '../domain/marketo-timing.js';
+import { ConfigError, defaultConfig, envName, loadServeConfig, marketoTiming } from './config.js';
 
 describe('loadServeConfig', () => {
   test('defaults, as interfaces.md lists them', () => {
@@ -8,8 +9,25 @@ describe('loadServeConfig', () => {
       host: '127.0.0.1', port: 3000, dataDir: './tidemark-data', demo: false, maxProcessing: 2, maxQueued: 10,
       dailyQuotaMb: 500, fileRetentionDays: 7, rateLimit: { calls: 100, seconds: 20 }, maxConcurrentRequests: 10,
       dailyCallQuota: 50000, identityFailureLimit: { calls: 30, seconds: 60 }, role: 'all', leaseSeconds: 30, strict: false, allowQueryToken: false, advancedExtractFilters: true, logLevel: 'info', emulatorControls: false, tokenTtlSeconds: 3600,
-      statusRetentionDays: 30, listWindowDays: 7, httpTimeoutMs: 120_000,
+      statusRetentionDays: 30, listWindowDays: 7, httpTimeoutMs: 120_000, timing: { mode: 'fast' },
     });
+  });
+  test("--timing marketo takes Marketo's parameters, each with a flag and a variable; the defaults are the domain's", () => {
+    assert.deepEqual(loadServeConfig({ timing: 'marketo' }, {}).timing, marketoTiming());
+    assert.deepEqual(marketoTiming(), { mode: 'marketo', ...MARKETO_TIMING_DEFAULTS });
+    const c = loadServeConfig({ timing: 'marketo', marketoQueueWait: '2m', marketoQueueJitter: '0' }, {
+      TIDEMARK_MARKETO_STATUS_REFRESH: '30s', TIDEMARK_MARKETO_ROWS_PER_SECOND: '1500.5', TIDEMARK_MARKETO_MIN_PROCESSING: '1h30m',
+    });
+    assert.deepEqual(c.timing, {
+      mode: 'marketo', refreshMs: 30_000, queueWaitMs: 120_000, queueJitterMs: 0, rowsPerSecond: 1500.5, minProcessingMs: 5_400_000,
+    });
+    assert.equal(loadServeConfig({}, { TIDEMARK_TIMING: 'marketo' }).timing.mode, 'marketo');
+    assert.deepEqual(loadServeConfig({ marketoQueueWait: '5m' }, {}).timing, { mode: 'fast' }, 'the parameters change nothing with fast timing');
+    assert.throws(() => loadServeConfig({ timing: 'slow' }, {}), /invalid --timing \(TIDEMARK_TIMING=slow\): expected 'fast' or 'marketo'/);
+    assert.throws(() => loadServeConfig({ marketoQueueWait: '60' }, {}), /invalid --marketo-queue-wait .*with its unit/, 'a bare number could mean seconds or ms');
+    assert.throws(() => loadServeConfig({ marketoStatusRefresh: '0' }, {}), /invalid --marketo-status-refresh .*at least 1 s/);
+    assert.throws(() => loadServeConfig({ marketoRowsPerSecond: '0' }, {}), /invalid --marketo-rows-per-second/);
+    assert.throws(() => loadServeConfig({ marketoMinProcessing: 'soon' }, {}), /invalid --marketo-min-processing/);
   });
   test('defaultConfig applies overrides on the defaults', () => {
     const c = defaultConfig({ port: 0, maxQueued: 3 });

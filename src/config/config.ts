@@ -5,6 +5,8 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { MARKETO_TIMING_DEFAULTS, type JobTiming } from '../domain/marketo-timing.js';
+import { parseDuration } from '../lib/duration.js';
 
 export interface RateLimit {
   calls: number;
@@ -55,6 +57,8 @@ export interface Config {
   httpTimeoutMs: number;
   /** Present when HTTPS is served: --tls, or implied by --https-port or --tls-cert/--tls-key. */
   tls?: TlsConfig;
+  /** `fast` (the default), or Marketo's timing with its parameters (docs/timing.md). */
+  timing: JobTiming;
 }
 
 export interface TlsConfig {
@@ -98,6 +102,12 @@ export const SERVE_FLAGS = [
   ['tls-key', undefined, 'the private key of --tls-cert, PEM'],
   ['tls-hosts', undefined, 'more names or IPs for the generated certificate, comma-separated (*.example.com allowed)'],
   ['tls-dir', undefined, 'where the local CA and the generated certificate live (default: <data-dir>/tls)'],
+  ['timing', 'fast', "fast: jobs start when a slot is free and status shows each change at once; marketo: Marketo's timing (status refreshes once a minute, queue wait, processing time by rows; docs/timing.md)"],
+  ['marketo-status-refresh', '60s', 'with --timing marketo: status and its fields change at most this often'],
+  ['marketo-queue-wait', '60s', 'with --timing marketo: a queued job waits at least this long before it starts'],
+  ['marketo-queue-jitter', '120s', 'with --timing marketo: up to this much more queue wait, fixed per export id'],
+  ['marketo-rows-per-second', '30', 'with --timing marketo: processing takes rows / this many seconds...'],
+  ['marketo-min-processing', '20m', '...but at least this long (with --timing marketo)'],
 ] as const;
 
 /** Flags that take a value but have no default. */
@@ -135,6 +145,16 @@ const certificateNames = z.string().transform((v, ctx) => {
 });
 const onOff = z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v),
   z.enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'], "expected 'on' or 'off'")).transform((v) => ['on', 'true', '1', 'yes'].includes(v));
+
+/** A duration with its unit (`60s`, `20m`, `1h30m`); `0` is none. A bare number is refused: seconds or ms? */
+const duration = (min: number) => z.string().transform((v, ctx) => {
+  const ms = v.trim() === '0' ? 0 : /^\s*\d+(\.\d+)?\s*$/.test(v) ? undefined : parseDuration(v);
+  if (ms === undefined || ms < min) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration with its unit such as 90s, 20m or 1h30m${min > 0 ? `, at least ${min / 1000} s` : ''}` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const rateLimit = z
   .string()
@@ -176,6 +196,12 @@ const schema = z
     'tls-key': z.string().min(1).optional(),
     'tls-hosts': certificateNames.optional(),
     'tls-dir': z.string().min(1).optional(),
+    timing: z.enum(['fast', 'marketo'], "expected 'fast' or 'marketo'"),
+    'marketo-status-refresh': duration(1000),
+    'marketo-queue-wait': duration(0),
+    'marketo-queue-jitter': duration(0),
+    'marketo-rows-per-second': z.coerce.number().positive(),
+    'marketo-min-processing': duration(0),
   })
   .refine((c) => c['max-queued'] >= c['max-processing'], {
     message: '--max-queued must be at least --max-processing',
@@ -251,7 +277,23 @@ export function loadServeConfig(flags: Record<string, unknown>, env: Record<stri
     listWindowDays: 7,
     httpTimeoutMs: 120_000,
     ...tlsConfig(c),
+    timing: c.timing === 'fast' ? { mode: 'fast' } : {
+      mode: 'marketo',
+      refreshMs: c['marketo-status-refresh'],
+      queueWaitMs: c['marketo-queue-wait'],
+      queueJitterMs: c['marketo-queue-jitter'],
+      rowsPerSecond: c['marketo-rows-per-second'],
+      minProcessingMs: c['marketo-min-processing'],
+    },
   };
+}
+
+/**
+ * Marketo's timing with the documented defaults (MARKETO_TIMING_DEFAULTS) and overrides; for tests.
+ * @example defaultConfig({ timing: marketoTiming({ queueJitterMs: 0 }) })
+ */
+export function marketoTiming(overrides: Partial<Omit<Extract<JobTiming, { mode: 'marketo' }>, 'mode'>> = {}): JobTiming {
+  return { mode: 'marketo', ...MARKETO_TIMING_DEFAULTS, ...overrides };
 }
 
 type Parsed = z.infer<typeof schema>;

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { DAY_MS } from '../domain/dates.js';
 import { ExportSourceGone } from '../domain/errors.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
+import { FAST_TIMING, mayStart, outcomeTime, type JobTiming } from '../domain/marketo-timing.js';
 import { EXPORT_TEMP_PARTS, type FileStore } from '../files/file-store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -31,6 +32,12 @@ export interface SchedulerOptions {
   leaseMs?: number;
   /** The emulator's injected failures and delays (only with --emulator-controls). */
   faults?: JobFaults;
+  /**
+   * Marketo's timing (domain/marketo-timing.ts): a Queued job starts only after its queue wait,
+   * and an outcome is recorded only once its modelled time and the job's next status refresh have
+   * come. Absent or `fast`: jobs start when a slot is free and outcomes are recorded at once.
+   */
+  timing?: JobTiming;
 }
 
 export interface JobSettled {
@@ -40,11 +47,14 @@ export interface JobSettled {
 
 export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
   private readonly running = new Map<string, RunningExport>();
+  /** Each running export's whole course: the run, then recording (or holding) its outcome. */
+  private readonly courses = new Set<Promise<void>>();
   /**
-   * Exports that finished but whose outcome the store did not take (a full disk): each is tried
-   * again on every tick, under its lease, until the store takes it.
+   * Exports that finished but whose outcome is not in the store yet: held until `notBefore`
+   * (Marketo's timing: the job "still processes" and keeps its slot), or refused by the store (a
+   * full disk). Each is tried on every tick, under its lease, until the store takes it.
    */
-  private readonly unrecorded = new Map<string, () => Promise<void>>();
+  private readonly unrecorded = new Map<string, PendingOutcome>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private again = false;
@@ -109,9 +119,22 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     await this.recordPending();
     await this.renewLeases();
     let job: JobRecord | undefined;
-    while (!this.stopped && (job = await this.o.store.claimNextJob(this.o.clock.now(), this.o.maxProcessing, this.lease()))) {
+    const timing = this.o.timing;
+    // Marketo's queue wait: the head of the queue starts only once its wait is over (FIFO, so the rest wait too).
+    const ready = timing?.mode === 'marketo' ? (queued: JobRecord) => mayStart(queued, this.o.clock.now(), timing) : undefined;
+    while (!this.stopped && (job = await this.o.store.claimNextJob(this.o.clock.now(), this.o.maxProcessing, this.lease(), ready))) {
       this.launch(job);
     }
+  }
+
+  /**
+   * Kicks, and resolves once a tick that began after the call has run: claims that are due have
+   * started and outcomes that are due are recorded. Clock travel waits for it, so the next call
+   * sees the new time's effects.
+   */
+  async kickAndWait(): Promise<void> {
+    this.kick();
+    while (this.ticking) await this.ticking;
   }
 
   private lease() {
@@ -144,14 +167,28 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
       : this.o.faults!.failedRun(injected);
     const run = this.o.faults?.delayed(started) ?? started;
     this.running.set(exportId, run);
-    run.done
-      .then((out) => this.record(exportId, this.publication(exportId, out)), (err: unknown) => this.recordFailure(exportId, err))
+    const course = run.done
+      .then((out) => {
+        const at = outcomeTime(job, this.o.clock.now(), out.records, this.o.timing ?? FAST_TIMING);
+        return this.record(exportId, this.publication(exportId, out, at?.finishedAt), at?.publishAt);
+      }, (err: unknown) => this.recordFailure(job, err))
       .catch((err: unknown) => this.o.log.error({ exportId, err }, 'recording the export outcome failed'))
       .finally(() => {
         this.running.delete(exportId);
+        this.courses.delete(course);
         if (!this.unrecorded.has(exportId)) void this.settle(exportId);
         this.kick();
       });
+    this.courses.add(course);
+  }
+
+  /**
+   * Resolves once no export runs in this process: each has been recorded, or is held for its
+   * time (Marketo's timing) or for a store that refused it. Tests that walk the clock use it, so
+   * that a run's real duration does not change what the next clock step shows.
+   */
+  async idle(): Promise<void> {
+    while (this.courses.size > 0) await Promise.allSettled([...this.courses]);
   }
 
   /**
@@ -159,7 +196,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
    * and the job becomes Completed. Safe to run again after a failure part way (the file is moved
    * once). A worker that stalled past its lease may find the job taken over: it must not publish.
    */
-  private publication(exportId: string, out: { records: number; bytes: number; checksum: string }): () => Promise<void> {
+  private publication(exportId: string, out: { records: number; bytes: number; checksum: string }, finishedAt?: number): () => Promise<void> {
     let moved = false;
     return async () => {
       if (!(await this.stillHeld(exportId))) {
@@ -179,7 +216,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
         moved = true;
       }
       const done = await this.o.store.transitionJob(exportId, 'Processing', {
-        status: 'Completed', finishedAt: this.o.clock.now(), numberOfRecords: out.records, fileSize: out.bytes, fileChecksum: out.checksum,
+        status: 'Completed', finishedAt: finishedAt ?? this.o.clock.now(), numberOfRecords: out.records, fileSize: out.bytes, fileChecksum: out.checksum,
       });
       // Cancelled (or requeued) while the last bytes were written: the file must not stay.
       if (!done) this.o.files.remove(exportId);
@@ -187,39 +224,51 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     };
   }
 
-  private async recordFailure(exportId: string, err: unknown): Promise<void> {
+  private async recordFailure(job: JobRecord, err: unknown): Promise<void> {
+    const { exportId } = job;
     this.o.files.discard(exportId, this.tag);
     if (err instanceof ExportStopped) return;
     this.o.log.error({ exportId, err }, 'export failed');
+    const at = outcomeTime(job, this.o.clock.now(), undefined, this.o.timing ?? FAST_TIMING);
     await this.record(exportId, async () => {
       if (!(await this.stillHeld(exportId))) return;
-      await this.o.store.transitionJob(exportId, 'Processing', { status: 'Failed', finishedAt: this.o.clock.now(), errorMsg: describeFailure(err) });
-    });
+      await this.o.store.transitionJob(exportId, 'Processing', {
+        status: 'Failed', finishedAt: at?.finishedAt ?? this.o.clock.now(), errorMsg: describeFailure(err),
+      });
+    }, at?.publishAt);
   }
 
   /**
-   * Records an outcome now or, when the store cannot take it (a full disk), on every tick until it
-   * can. The job keeps its lease (and its processing slot) meanwhile and settles the moment the
-   * store recovers, rather than being left Processing until its lease runs out and running again.
+   * Records an outcome now, or holds it until `notBefore` (Marketo's timing), or, when the store
+   * cannot take it (a full disk), tries again on every tick until it can. The job keeps its lease
+   * (and its processing slot) meanwhile and settles once recorded, rather than being left
+   * Processing until its lease runs out and running again.
    */
-  private async record(exportId: string, write: () => Promise<void>): Promise<void> {
+  private async record(exportId: string, write: () => Promise<void>, notBefore = 0): Promise<void> {
+    if (this.o.clock.now() < notBefore) {
+      this.unrecorded.set(exportId, { write, notBefore, refused: false });
+      return;
+    }
     try {
       await write();
     } catch (err) {
       this.o.log.error({ exportId, err }, 'recording the export outcome failed; trying again on every tick');
-      this.unrecorded.set(exportId, write);
+      this.unrecorded.set(exportId, { write, notBefore, refused: true });
     }
   }
 
   private async recordPending(): Promise<void> {
-    for (const [exportId, write] of [...this.unrecorded]) {
+    for (const [exportId, pending] of [...this.unrecorded]) {
+      if (this.o.clock.now() < pending.notBefore) continue;
       try {
-        await write();
-      } catch {
+        await pending.write();
+      } catch (err) {
+        if (!pending.refused) this.o.log.error({ exportId, err }, 'recording the export outcome failed; trying again on every tick');
+        pending.refused = true;
         continue; // still refused; logged when it first failed
       }
       this.unrecorded.delete(exportId);
-      this.o.log.info({ exportId }, 'export outcome recorded');
+      if (pending.refused) this.o.log.info({ exportId }, 'export outcome recorded');
       void this.settle(exportId);
     }
   }
@@ -306,6 +355,15 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
 }
 
 const SETTLED: readonly JobStatus[] = ['Completed', 'Failed', 'Cancelled'];
+
+/** An outcome waiting to be recorded (see `unrecorded`). */
+interface PendingOutcome {
+  write: () => Promise<void>;
+  /** Clock time before which it must not be recorded (0: as soon as the store takes it). */
+  notBefore: number;
+  /** The store refused it at least once (logged then, and when it finally goes in). */
+  refused: boolean;
+}
 
 function describeFailure(err: unknown): string {
   if (err instanceof InjectedFailure || err instanceof ExportSourceGone) return err.message;

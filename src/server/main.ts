@@ -58,7 +58,7 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
   const scheduler = new Scheduler({
     store, files, clock, log, maxProcessing: config.maxProcessing, fileRetentionDays: config.fileRetentionDays,
     statusRetentionDays: config.statusRetentionDays, pollMs: options.pollMs, leaseMs: config.leaseSeconds * 1000,
-    ...(emulator ? { faults: emulator.jobs } : {}),
+    ...(emulator ? { faults: emulator.jobs } : {}), timing: config.timing,
   });
   // The console is on whenever there is an admin token to sign in with (docs/console.md).
   const consoleAccess = config.adminToken && config.role !== 'worker' ? new ConsoleAccess(config.adminToken) : undefined;

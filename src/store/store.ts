@@ -187,6 +187,12 @@ export interface ActivityDayCount {
   count: number;
 }
 
+/** Leads created on one UTC day (`day` is the day's start, epoch ms). */
+export interface LeadDayCount {
+  day: number;
+  count: number;
+}
+
 /** A claim on a Processing job: who holds it, and until when (wall-clock epoch ms). */
 export interface Lease {
   owner: string;
@@ -372,10 +378,12 @@ export interface Store {
   /**
    * Moves the oldest Queued job (by queuedAt) to Processing under a lease, if fewer than
    * `maxProcessing` jobs are Processing; undefined when none can start. Processing jobs whose
-   * lease ran out (their worker died) go back to the queue first.
+   * lease ran out (their worker died) go back to the queue first. With `mayStart`, the oldest
+   * Queued job starts only if it says yes (inside the claim's transaction); otherwise nothing
+   * starts, as in a FIFO queue whose head is not ready (Marketo's queue wait, domain/marketo-timing.ts).
    * @example while ((job = await store.claimNextJob(clock.now(), 2, { owner, until: Date.now() + 30_000 }))) run(job)
    */
-  claimNextJob(now: number, maxProcessing: number, lease: Lease): Promise<JobRecord | undefined>;
+  claimNextJob(now: number, maxProcessing: number, lease: Lease, mayStart?: (job: JobRecord) => boolean): Promise<JobRecord | undefined>;
   /**
    * Extends the leases `owner` holds on these jobs; returns the ids it still holds (a job
    * cancelled or taken over meanwhile is missing, and its worker should stop).
@@ -424,6 +432,12 @@ export interface Store {
   queuedJobIds(): Promise<string[]>;
   /** Activities per UTC day and type over everything stored, by day then type. @example await store.activityCountsByDay() */
   activityCountsByDay(): Promise<ActivityDayCount[]>;
+  /**
+   * Active leads (those a lead export can select: not deleted, not merged, not known only from
+   * activities) per UTC day of their `createdAt`, by day.
+   * @example await store.leadCountsByDay()
+   */
+  leadCountsByDay(): Promise<LeadDayCount[]>;
   /** Sets a user's role; false when there is no such user. @example await store.setUserRole(clientId, 'read-write-activity') */
   setUserRole(clientId: string, role: Role): Promise<boolean>;
 

@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { job as jobRecord } from '../../src/store/conformance/fixtures.js';
+import { LEAD_CATALOG, lead, member } from '../../src/store/conformance/lead-fixtures.js';
+import { LEADS, loadCatalog, MEMBERS, runJob } from '../leads/helpers.js';
 import { completedJob, createJob, download, enqueue, NO_LIMITS, tokenFor } from '../helpers/api.js';
 import { activity, T0 } from '../helpers/harness.js';
 import { consoleJson, signIn, startConsole, CONSOLE } from './helpers.js';
@@ -31,7 +33,7 @@ test('jobs: every owner, filters by status, user and type, paging with a total; 
   assert.deepEqual((await page(`user=${alice.clientId}`)).jobs.map((j: any) => j.exportId), [done.exportId]);
   assert.deepEqual((await page('status=created')).jobs.map((j: any) => j.exportId), [created.exportId]);
   assert.equal((await page('type=activities')).total, 2);
-  assert.equal((await page('type=leads')).total, 0, 'no lead exports exist yet');
+  assert.equal((await page('type=leads')).total, 0, 'no lead export here (the next test makes some)');
   assert.equal((await page('offset=1&limit=1')).jobs[0].exportId, done.exportId);
   for (const [q, code] of [['status=Done', '1003'], ['type=contacts', '1003'], ['limit=0', '1003'], ['limit=201', '1003'], ['offset=-1', '1003']]) {
     assert.equal((await consoleJson(h, s, `/jobs?${q}`)).errors[0].code, code, q);
@@ -149,6 +151,63 @@ test('overview, users and data: quota used, calls per user, create/role/disable,
   assert.deepEqual(series[0].types.map((x: any) => [x.id, x.name, x.total]), [[1, 'Visit Webpage', 2], [6, 'Send Email', 1]]);
   const catalog = (await consoleJson(h, s, '/data/catalog')).result[0];
   assert.deepEqual(Object.keys(catalog), ['programs', 'staticLists', 'forms', 'leadFields', 'customActivityTypes', 'standardActivityTypes']);
+
+  // Leads: their own series, created per day, once there are any (deleted ones and leads known only from activities do not count).
+  await h.store.importLeads([
+    lead({ id: 1, createdAt: '2026-01-13T08:00:00Z' }), lead({ id: 2, createdAt: '2026-01-15T09:00:00Z' }),
+    lead({ id: 3, createdAt: '2026-01-15T23:59:59Z' }), lead({ id: 4, createdAt: '2026-01-15T10:00:00Z', deleted: true }),
+  ]);
+  const withLeads = (await consoleJson(h, s, '/data/series?fresh=1')).result[0].series;
+  assert.deepEqual(withLeads.map((x: any) => [x.kind, x.total]), [['activities', 3], ['leads', 3]]);
+  const leads = withLeads[1];
+  assert.equal(leads.label, 'Leads');
+  assert.match(leads.note, /by the day of their createdAt; active leads only/);
+  assert.deepEqual(leads.days, [{ day: '2026-01-13', total: 1, byType: { 0: 1 } }, { day: '2026-01-15', total: 2, byType: { 0: 2 } }]);
+  assert.deepEqual(leads.types, [{ id: 0, name: 'Created', total: 3 }]);
+  assert.deepEqual((await consoleJson(h, s, '/data/series')).result[0].series.map((x: any) => x.kind), ['activities', 'leads'], 'the cached answer too');
+});
+
+test('lead and program member jobs: the type filter, the detail with its create body, the file and the preview', async (t) => {
+  const h = await startConsole(t.name, NO_LIMITS);
+  t.after(() => h.close());
+  await loadCatalog(h, LEAD_CATALOG);
+  await h.store.importActivities([activity()]);
+  await h.store.importLeads([lead({ id: 1, createdAt: '2026-01-15T00:00:00Z', email: 'a@example.com' }), lead({ id: 2, createdAt: '2026-01-15T01:00:00Z', email: 'b@example.com' })]);
+  await h.store.importProgramMembers([member({ programId: 1001, leadId: 1 }), member({ programId: 1001, leadId: 2, statusName: 'Attended' })]);
+  const token = await h.token('read-only-activity,read-only-lead');
+  const activityJob = await completedJob(h, token);
+  h.clock.advance(1000);
+  const leadJob = await runJob(h, token, LEADS, { fields: ['id', 'email'], filter: { createdAt: { startAt: '2026-01-14T00:00:00Z', endAt: '2026-01-16T00:00:00Z' } } });
+  h.clock.advance(1000);
+  const memberJob = await runJob(h, token, MEMBERS, { format: 'TSV', fields: ['leadId', 'statusName'], filter: { programId: 1001 } });
+  const s = await signIn(h);
+
+  const page = async (q: string) => (await consoleJson(h, s, `/jobs?${q}`)).result[0];
+  assert.deepEqual((await page('')).jobs.map((j: any) => j.kind), ['programMembers', 'leads', 'activities']);
+  for (const [type, id] of [['activities', activityJob.exportId], ['leads', leadJob.job.exportId], ['programMembers', memberJob.job.exportId]]) {
+    const only = await page(`type=${type}`);
+    assert.deepEqual([only.total, only.jobs.map((j: any) => j.exportId)], [1, [id]], type);
+  }
+  assert.equal((await page('type=leads&status=Completed')).total, 1);
+
+  const leadDetail = (await consoleJson(h, s, `/jobs/${leadJob.job.exportId}`)).result[0];
+  assert.deepEqual([leadDetail.job.kind, leadDetail.job.numberOfRecords, leadDetail.shownStatus], ['leads', 2, 'Completed']);
+  assert.deepEqual(leadDetail.createBody.fields, ['id', 'email']);
+  assert.deepEqual(leadDetail.createBody.filter.createdAt, { startAt: '2026-01-14T00:00:00Z', endAt: '2026-01-16T00:00:00Z' });
+  assert.deepEqual(leadDetail.timeline.map((x: any) => x.step), ['Created', 'Queued', 'Processing', 'Completed']);
+  const leadPreview = (await consoleJson(h, s, `/jobs/${leadJob.job.exportId}/preview`)).result[0];
+  assert.deepEqual([leadPreview.header, leadPreview.rows], [['id', 'email'], [['1', 'a@example.com'], ['2', 'b@example.com']]]);
+  const leadFile = await h.call(`${CONSOLE}/jobs/${leadJob.job.exportId}/file`, { headers: { Cookie: s.cookie } });
+  assert.ok(Buffer.from(await leadFile.arrayBuffer()).equals(leadJob.bytes), 'the bytes file.json serves');
+
+  const memberDetail = (await consoleJson(h, s, `/jobs/${memberJob.job.exportId}`)).result[0];
+  assert.deepEqual([memberDetail.job.kind, memberDetail.job.format, memberDetail.job.numberOfRecords], ['programMembers', 'TSV', 2]);
+  assert.deepEqual(memberDetail.createBody.filter, { programId: 1001 });
+  assert.match(memberDetail.job.filter, /1001/);
+  const memberPreview = (await consoleJson(h, s, `/jobs/${memberJob.job.exportId}/preview`)).result[0];
+  assert.deepEqual([memberPreview.header, memberPreview.rows], [['leadId', 'statusName'], [['1', 'Member'], ['2', 'Attended']]]);
+  const memberFile = await h.call(`${CONSOLE}/jobs/${memberJob.job.exportId}/file`, { headers: { Cookie: s.cookie } });
+  assert.match(memberFile.headers.get('content-disposition')!, /\.tsv"$/);
 });
 
 test('the live stream sends the overview at once and again when a job appears', async (t) => {

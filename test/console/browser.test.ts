@@ -118,6 +118,10 @@ test('the console in Chromium: sign in, a job appears and completes live, downlo
 
   await page.getByRole('link', { name: 'Data' }).click();
   await page.locator('figure.chart svg rect').first().waitFor();
+  // The demo's leads have their own chart, created per day.
+  const leadChart = page.locator('figure.chart', { hasText: 'Leads per day' });
+  await leadChart.locator('svg rect').first().waitFor();
+  assert.match(await leadChart.locator('figcaption').textContent() ?? '', /by the day of their createdAt/);
   await shot(page, 'data');
   await page.getByRole('link', { name: 'Overview' }).click();
   await page.getByRole('heading', { name: 'Export quota today' }).waitFor();

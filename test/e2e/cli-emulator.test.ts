@@ -85,3 +85,36 @@ test('tidemark emulator drives a live server: state, clock, faults, quota, reset
   assert.match(noToken.stderr, /--admin-token \(or TIDEMARK_ADMIN_TOKEN\) is required/);
   assert.ok(!serve.stderr().includes(ADMIN), 'the admin token never reaches the log');
 });
+
+test('serve --timing marketo: a job waits in real time, and `tidemark emulator clock` walks it to Completed', async (t) => {
+  const dir = tempDir(t, 'emu-timing');
+  const user = await createUser(dir, 'timing@e2e');
+  const bad = await runCli(['serve', '--port', '0', '--data-dir', dir, '--timing', 'marketo', '--marketo-queue-wait', '90'], { timeoutMs: 20_000 });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /invalid --marketo-queue-wait \(TIDEMARK_MARKETO_QUEUE_WAIT=90\): expected a duration with its unit/);
+
+  const serve = await startServe(t, dir, ['--emulator-controls', '--timing', 'marketo', '--marketo-queue-jitter', '0'], {
+    env: { TIDEMARK_ADMIN_TOKEN: ADMIN, TIDEMARK_MARKETO_MIN_PROCESSING: '5m' },
+  });
+  const env = { TIDEMARK_ADMIN_TOKEN: ADMIN, TIDEMARK_ENDPOINT: serve.url };
+  const api = await Api.login(serve.url, user.clientId, user.clientSecret);
+  const id = await api.create('2025-01-01T00:00:00Z', '2025-01-02T00:00:00Z');
+  assert.equal((await api.enqueue(id)).status, 'Queued');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await api.status(id)).status, 'Queued', 'in real time the 60 s queue wait is far from over');
+  assert.equal((await api.file(id)).status, 404);
+
+  const advance = async (by: string) => {
+    const r = await runCli(['emulator', 'clock', '--advance', by], { env });
+    assert.equal(r.code, 0, r.stderr);
+  };
+  await advance('2m'); // the wait is over: it starts, and shows from its next refresh
+  await advance('1m');
+  const processing = await api.status(id);
+  assert.equal(processing.status, 'Processing');
+  await advance('5m'); // past the 5-minute minimum and the refresh after it
+  const done = await api.status(id);
+  assert.equal(done.status, 'Completed', JSON.stringify(done));
+  assert.equal(Date.parse(done.finishedAt!) - Date.parse(done.startedAt!), 5 * 60_000, 'finished when the modelled time was over');
+  assert.equal((await api.file(id)).status, 200);
+});

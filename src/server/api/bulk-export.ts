@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ExportQuotaExceeded, InvalidRequest, JobNotFound } from '../../domain/errors.js';
 import type { ExportKind, ExportRequest } from '../../domain/export-kind.js';
 import { parseStatusFilter, toJobView, type JobRecord } from '../../domain/job.js';
+import { shownJob, storedStatusesFor } from '../../domain/marketo-timing.js';
 import type { Access } from '../../domain/permissions.js';
 import { fileExpired, listWindowStart, quotaResetsAt, quotaSpent, quotaWindowStart, statusExpired } from '../../domain/quota.js';
 import { PLAIN_TEXT } from '../../errors/catalog.js';
@@ -49,6 +50,8 @@ function registerKind(app: FastifyInstance, deps: AppDeps, spec: BulkExportKind,
   const { store, clock, config, scheduler, files } = deps;
   const base = spec.basePath;
   const route = { config: { access: spec.access }, bodyLimit: BULK_BODY_LIMIT };
+  /** The job as clients see it now: with Marketo's timing, as it stood at its last status refresh. */
+  const view = (job: JobRecord) => toJobView(shownJob(job, clock.now(), config.timing));
 
   /** The caller's job of this kind, or JobNotFound for unknown, foreign, other-kind and expired ids alike (never say which). */
   async function ownedJob(req: FastifyRequest, exportId: string): Promise<JobRecord> {
@@ -87,12 +90,12 @@ function registerKind(app: FastifyInstance, deps: AppDeps, spec: BulkExportKind,
     const queued = await store.enqueueJob(exportId, clock.now(), config.maxQueued);
     req.log.info('export job queued');
     scheduler.kick();
-    return { result: [toJobView(queued)] };
+    return { result: [view(queued)] };
   }));
 
   app.get<IdParams>(`${base}/:exportId/status.json`, route, json(async (req) => {
     const job = await ownedJob(req, (req.params as IdParams['Params']).exportId);
-    return { result: [toJobView(job)] };
+    return { result: [view(job)] };
   }));
 
   app.post<IdParams>(`${base}/:exportId/cancel.json`, route, json(async (req) => {
@@ -103,7 +106,7 @@ function registerKind(app: FastifyInstance, deps: AppDeps, spec: BulkExportKind,
       await scheduler.cancel(exportId);
       req.log.info({ from: before.status }, 'export job cancelled');
     }
-    return { result: [toJobView(job)] };
+    return { result: [view(job)] };
   }));
 
   app.get(`${base}.json`, route, json(async (req) => {
@@ -112,13 +115,14 @@ function registerKind(app: FastifyInstance, deps: AppDeps, spec: BulkExportKind,
     if (statuses && 'invalid' in statuses) throw InvalidRequest.rule('status', `unknown status '${statuses.invalid}'`);
     const limit = readBatchSize(q.batchSize);
     const offset = readPageToken(q.nextPageToken);
+    // The filter applies to the jobs as shown; the store is asked for every status they may be stored in.
     const jobs = await store.listJobs({
-      owner: req.ctx.user!.clientId, kind: spec.kind, createdSince: listWindowStart(clock.now(), config), statuses,
-      offset, limit: limit + 1,
+      owner: req.ctx.user!.clientId, kind: spec.kind, createdSince: listWindowStart(clock.now(), config),
+      statuses: statuses && storedStatusesFor(statuses, config.timing), offset, limit: limit + 1,
     });
-    const page = jobs.slice(0, limit);
+    const page = jobs.slice(0, limit).map((job) => view(job)).filter((job) => !statuses || statuses.includes(job.status));
     return {
-      result: page.map(toJobView),
+      result: page,
       ...(jobs.length > limit ? { nextPageToken: Buffer.from(JSON.stringify({ o: offset + limit })).toString('base64url') } : {}),
     };
   }));
@@ -129,7 +133,8 @@ function registerKind(app: FastifyInstance, deps: AppDeps, spec: BulkExportKind,
     const job = await getJob(exportId);
     const now = clock.now();
     const size = files.size(exportId);
-    if (!job || job.owner !== req.ctx.user!.clientId || job.request.kind !== spec.kind || job.status !== 'Completed' ||
+    // Marketo answers 404 until the job shows Completed (with its timing, from its next status refresh).
+    if (!job || job.owner !== req.ctx.user!.clientId || job.request.kind !== spec.kind || shownJob(job, now, config.timing).status !== 'Completed' ||
         size === undefined || size !== job.fileSize || fileExpired(job.finishedAt, now, config)) {
       return reply.code(404).type('text/plain; charset=utf-8').send(PLAIN_TEXT.fileNotFound(exportId));
     }

@@ -73,8 +73,9 @@ export function registerEmulator(app: FastifyInstance, deps: AppDeps, emulator: 
     if (ms === undefined) throw InvalidRequest.missing('advance');
     if (!emulator.advance(ms)) throw InvalidRequest.rule('advance', "this server's clock cannot travel");
     log.info({ advancedMs: ms, now: new Date(clock.now()).toISOString() }, 'emulator: clock advanced');
-    // Expiry sweeps and queued work follow the new time at once.
-    scheduler.kick();
+    // Expiry sweeps, queued work and (with Marketo's timing) held outcomes follow the new time at
+    // once: the answer waits for the scheduler's look, so the next call sees its effects.
+    await scheduler.kickAndWait();
     return { result: [{ ...clockView(), advancedMs: ms }] };
   }));
 

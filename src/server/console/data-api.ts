@@ -1,12 +1,13 @@
 /**
  * The console's view of the data: records per day and per type over the stored range (one series
- * per kind of record: activities now, leads once the lead store exists), and the catalog that
- * look-ups use (programs, static lists, forms, lead fields, custom activity types).
+ * per kind of record: activities by activityDate and type; leads by the day they were created,
+ * when there are any), and the catalog that look-ups use (programs, static lists, forms, lead
+ * fields, custom activity types).
  */
 import type { FastifyInstance } from 'fastify';
 import { STANDARD_ACTIVITY_TYPES } from '../../domain/activity-types.js';
 import { formatMarketoDate } from '../../domain/dates.js';
-import type { ActivityDayCount } from '../../store/store.js';
+import type { ActivityDayCount, LeadDayCount } from '../../store/store.js';
 import type { AppDeps } from '../deps.js';
 import { json } from '../http/envelope.js';
 import { CONSOLE_BASE, consoleRoute } from './routes.js';
@@ -21,13 +22,15 @@ const DATA_TTL_MS = 30_000;
 export interface DataSeries {
   kind: string;
   label: string;
+  /** What is counted, in a few words, where the label alone does not say it. */
+  note?: string;
   days: { day: string; total: number; byType: Record<string, number> }[];
   types: { id: number; name: string; total: number }[];
   total: number;
 }
 
 /** Pure: the store's (day, type, count) rows as a series. */
-export function toSeries(kind: string, label: string, rows: ActivityDayCount[], typeName: (id: number) => string): DataSeries {
+export function toSeries(kind: string, label: string, rows: ActivityDayCount[], typeName: (id: number) => string, note?: string): DataSeries {
   const days = new Map<number, { day: string; total: number; byType: Record<string, number> }>();
   const totals = new Map<number, number>();
   for (const r of rows) {
@@ -38,7 +41,17 @@ export function toSeries(kind: string, label: string, rows: ActivityDayCount[], 
     totals.set(r.activityTypeId, (totals.get(r.activityTypeId) ?? 0) + r.count);
   }
   const types = [...totals].map(([id, total]) => ({ id, name: typeName(id), total })).sort((a, b) => b.total - a.total || a.id - b.id);
-  return { kind, label, days: [...days.values()], types, total: types.reduce((n, t) => n + t.total, 0) };
+  return { kind, label, ...(note ? { note } : {}), days: [...days.values()], types, total: types.reduce((n, t) => n + t.total, 0) };
+}
+
+/** The lead type id of the leads series: leads have no types, so one, "Created". */
+export const LEADS_CREATED_TYPE = 0;
+
+/** Pure: leads created per day as a series of one type, or none when no lead is stored. */
+export function leadSeries(rows: LeadDayCount[]): DataSeries[] {
+  if (rows.length === 0) return [];
+  const asTyped = rows.map((r) => ({ day: r.day, activityTypeId: LEADS_CREATED_TYPE, count: r.count }));
+  return [toSeries('leads', 'Leads', asTyped, () => 'Created', 'by the day of their createdAt; active leads only, as a lead export finds them')];
 }
 
 export function registerConsoleData(app: FastifyInstance, deps: AppDeps): void {
@@ -53,8 +66,11 @@ export function registerConsoleData(app: FastifyInstance, deps: AppDeps): void {
   app.get(`${CONSOLE_BASE}/data/series`, consoleRoute('Console: records per day and type over the stored range (fresh=1 skips the 30 s cache)'), json(async (req) => {
     const fresh = (req.query as Record<string, unknown> | undefined)?.fresh === '1';
     if (!cached || fresh || Date.now() - cached.at > DATA_TTL_MS) {
-      const [rows, names] = await Promise.all([store.activityCountsByDay(), typeNames()]);
-      cached = { at: Date.now(), series: [toSeries('activities', 'Activities', rows, (id) => names.get(id) ?? `type ${id}`)] };
+      const [rows, leadRows, names] = await Promise.all([store.activityCountsByDay(), store.leadCountsByDay(), typeNames()]);
+      cached = {
+        at: Date.now(),
+        series: [toSeries('activities', 'Activities', rows, (id) => names.get(id) ?? `type ${id}`), ...leadSeries(leadRows)],
+      };
     }
     return { result: [{ series: cached.series, countedAt: new Date(cached.at).toISOString() }] };
   }));

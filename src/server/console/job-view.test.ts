@@ -23,6 +23,17 @@ test('waitReason: slots full, the next in line, a free slot, Created', () => {
   assert.deepEqual(waitReason({ exportId: 'gone', status: 'Queued' }, queue), { text: 'Queued: starting' });
 });
 
+test("waitReason with Marketo's timing: a Queued job also says when its queue wait ends", () => {
+  const timing = { mode: 'marketo', refreshMs: 60_000, queueWaitMs: 90_000, queueJitterMs: 0, rowsPerSecond: 30, minProcessingMs: 0 } as const;
+  const queue = { queuedIds: ['a'], processing: 0, maxProcessing: 2, timing, now: T0 + 30_000 };
+  assert.deepEqual(waitReason({ exportId: 'a', status: 'Queued', queuedAt: T0 }, queue), {
+    text: "next in line: a processing slot is free, it starts at the scheduler's next look; its queue wait (--timing marketo) ends 2026-01-15T12:01:30Z",
+    position: 1,
+  });
+  assert.deepEqual(waitReason({ exportId: 'a', status: 'Queued', queuedAt: T0 }, { ...queue, now: T0 + 90_000 }),
+    { text: "next in line: a processing slot is free, it starts at the scheduler's next look", position: 1 }, 'once the wait is over, no word of it');
+});
+
 test('createBodyOf gives back a create body in Marketo shape; filterSummary says it in a line', () => {
   const j = job();
   assert.ok(j.request.kind === 'activities');

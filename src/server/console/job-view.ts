@@ -6,6 +6,7 @@ import { formatMarketoDate } from '../../domain/dates.js';
 import { EXPORT_KINDS, type ExportKind, type ExportRequest } from '../../domain/export-kind.js';
 import { isListFilter } from '../../domain/lead-export-request.js';
 import type { JobRecord, JobStatus } from '../../domain/job.js';
+import { queueWait, type JobTiming } from '../../domain/marketo-timing.js';
 
 /** Export types: the kind the job's request carries. */
 export const JOB_KINDS = EXPORT_KINDS;
@@ -21,6 +22,9 @@ export interface QueueState {
   queuedIds: string[];
   processing: number;
   maxProcessing: number;
+  /** With Marketo's timing, a Queued job also waits out its queue wait (domain/marketo-timing.ts). */
+  timing?: JobTiming;
+  now?: number;
 }
 
 export interface ConsoleJob {
@@ -46,9 +50,17 @@ export interface ConsoleJob {
 }
 
 /** Why a job is not running yet, or undefined when it is past that. */
-export function waitReason(job: Pick<JobRecord, 'exportId' | 'status'>, queue: QueueState): { text: string; position?: number } | undefined {
+export function waitReason(job: Pick<JobRecord, 'exportId' | 'status' | 'queuedAt'>, queue: QueueState): { text: string; position?: number } | undefined {
   if (job.status === 'Created') return { text: 'Created, not queued: it starts after enqueue' };
   if (job.status !== 'Queued') return undefined;
+  const reason = slotReason(job, queue);
+  const { timing, now } = queue;
+  if (timing?.mode !== 'marketo' || now === undefined || job.queuedAt === undefined) return reason;
+  const waitEnds = job.queuedAt + queueWait(job.exportId, timing);
+  return waitEnds > now ? { ...reason, text: `${reason.text}; its queue wait (--timing marketo) ends ${formatMarketoDate(waitEnds)}` } : reason;
+}
+
+function slotReason(job: Pick<JobRecord, 'exportId'>, queue: QueueState): { text: string; position?: number } {
   const index = queue.queuedIds.indexOf(job.exportId);
   if (index < 0) return { text: 'Queued: starting' }; // claimed between the two reads
   const position = index + 1;

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest, JobNotFound } from '../../domain/errors.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 import { parseStatusFilter, type JobRecord } from '../../domain/job.js';
+import { shownJob } from '../../domain/marketo-timing.js';
 import { DAY_MS } from '../../domain/dates.js';
 import { fileExpired } from '../../domain/quota.js';
 import { PLAIN_TEXT } from '../../errors/catalog.js';
@@ -41,7 +42,7 @@ function jobReads(deps: AppDeps) {
   return {
     async queueState(): Promise<QueueState> {
       const [queuedIds, counts] = await Promise.all([store.queuedJobIds(), store.countJobsByStatus()]);
-      return { queuedIds, processing: counts.Processing, maxProcessing: config.maxProcessing };
+      return { queuedIds, processing: counts.Processing, maxProcessing: config.maxProcessing, timing: config.timing, now: clock.now() };
     },
     async userNames(): Promise<Map<string, string>> {
       return new Map((await store.listUsers()).map((u) => [u.clientId, u.name]));
@@ -103,6 +104,8 @@ export function registerConsoleJobs(app: FastifyInstance, deps: AppDeps): void {
       result: [{
         job: toConsoleJob(job, names.get(job.owner), queue), createBody: createBodyOf(job.request), timeline: timelineOf(job),
         file: { available: size !== undefined, size: size ?? null, expiresAt },
+        // What the owner's status.json says now: with --timing marketo, the job as at its last refresh.
+        shownStatus: shownJob(job, clock.now(), config.timing).status,
       }],
     };
   }));

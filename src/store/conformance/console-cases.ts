@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import type { AllJobsQuery, Store } from '../store.js';
 import { activity, job, T0, user } from './fixtures.js';
+import { lead } from './lead-fixtures.js';
 import type { StoreCase } from './user-activity-cases.js';
 
 const DAY = 86_400_000;
@@ -69,6 +70,29 @@ export const consoleCases: Record<string, StoreCase> = {
       { day: day0 + DAY, activityTypeId: 1, count: 1 },
       { day: day0 + 3 * DAY, activityTypeId: 100001, count: 1 },
     ]);
+  },
+  'leadCountsByDay counts active leads per UTC day of createdAt': async (store) => {
+    assert.deepEqual(await store.leadCountsByDay(), []);
+    const day0 = Math.floor(T0 / DAY) * DAY;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await store.importLeads([
+      lead({ id: 1, createdAt: iso(day0) }),
+      lead({ id: 2, createdAt: iso(day0 + DAY - 1000) }),
+      lead({ id: 3, createdAt: iso(day0 + 2 * DAY + 5000) }),
+      lead({ id: 4, createdAt: iso(day0 + 2 * DAY), deleted: true }),
+      lead({ id: 5, createdAt: iso(day0 + 2 * DAY), mergedInto: 1 }),
+      lead({ id: 6, createdAt: '1969-12-31T23:00:00Z' }),
+    ]);
+    // A lead known only from its activities has no createdAt and is no lead a lead export finds.
+    await store.importActivities([activity({ leadId: 777 })]);
+    assert.deepEqual(await store.leadCountsByDay(), [
+      { day: -DAY, count: 1 },
+      { day: day0, count: 2 },
+      { day: day0 + 2 * DAY, count: 1 },
+    ]);
+    // An update that moves createdAt moves the count.
+    await store.importLeads([lead({ id: 2, createdAt: iso(day0 + 2 * DAY) })]);
+    assert.deepEqual((await store.leadCountsByDay()).filter((d) => d.day >= day0), [{ day: day0, count: 1 }, { day: day0 + 2 * DAY, count: 2 }]);
   },
   'setUserRole changes only that user and says whether it existed': async (store) => {
     await store.createUser(user('c-1'));

@@ -130,6 +130,23 @@ export const jobCases: Record<string, StoreCase> = {
     assert.equal((await store.claimNextJob(T0 + 2_001, 2, LEASE))?.exportId, 'late');
     assert.equal(await store.claimNextJob(T0 + 2_002, 5, LEASE), undefined, 'nothing Queued');
   },
+  'claimNextJob with mayStart: the head of the queue starts only when it says yes, and blocks the rest': async (store) => {
+    await insert(store, job('head'), job('next', { createdAt: T0 + 1 }));
+    await store.enqueueJob('head', T0 + 100, 10);
+    await store.enqueueJob('next', T0 + 200, 10);
+    const asked: string[] = [];
+    const notHead = (j: JobRecord) => {
+      asked.push(`${j.exportId}:${j.status}:${j.queuedAt}`);
+      return j.exportId !== 'head';
+    };
+    assert.equal(await store.claimNextJob(T0 + 1_000, 2, LEASE, notHead), undefined, 'the head is not ready, and the job behind it waits');
+    assert.deepEqual(asked, [`head:Queued:${T0 + 100}`], 'only the head is asked, with its stored record');
+    assert.deepEqual([await statusOf(store, 'head'), await statusOf(store, 'next')], ['Queued', 'Queued']);
+    const started = await store.claimNextJob(T0 + 2_000, 2, LEASE, (j) => j.exportId === 'head');
+    assert.equal(started?.exportId, 'head');
+    assert.equal(started?.startedAt, T0 + 2_000);
+    assert.equal((await store.claimNextJob(T0 + 2_001, 2, LEASE, () => true))?.exportId, 'next');
+  },
   'claimNextJob returns undefined on an empty table and ignores Created jobs': async (store) => {
     assert.equal(await store.claimNextJob(T0, 2, LEASE), undefined);
     await insert(store, job('c'));

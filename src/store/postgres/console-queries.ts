@@ -4,7 +4,7 @@
  * postgres-store.ts; the store delegates here with its query function.
  */
 import { toJob, type Row } from '../row-mappers.js';
-import type { ActivityDayCount, AllJobsQuery, JobPage, Role } from '../store.js';
+import type { ActivityDayCount, AllJobsQuery, JobPage, LeadDayCount, Role } from '../store.js';
 
 type Query = (sql: string, params?: unknown[]) => Promise<Row[]>;
 
@@ -49,6 +49,13 @@ export class PostgresConsoleQueries {
     const rows = await this.q(`SELECT activity_date / 86400 AS d, activity_type_id AS t, count(*)::int AS n FROM activities
       GROUP BY d, t ORDER BY d, t`);
     return rows.map((r) => ({ day: (r.d as number) * 86_400_000, activityTypeId: r.t as number, count: r.n as number }));
+  }
+
+  async leadCountsByDay(): Promise<LeadDayCount[]> {
+    // Rounded down for dates before 1970 too, as on SQLite (integer division rounds toward zero).
+    const rows = await this.q(`SELECT created_at / 86400 - (CASE WHEN created_at % 86400 < 0 THEN 1 ELSE 0 END) AS d, count(*)::int AS n
+      FROM leads WHERE state = 0 AND created_at IS NOT NULL GROUP BY d ORDER BY d`);
+    return rows.map((r) => ({ day: (r.d as number) * 86_400_000, count: r.n as number }));
   }
 
   async setUserRole(clientId: string, role: Role): Promise<boolean> {

@@ -11,7 +11,7 @@ import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import { catalogColumns, STANDARD_LEAD_COLUMNS, STANDARD_MEMBER_COLUMNS } from '../lead-columns.js';
 import type {
-  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, PlannedSlice,
+  AccessToken, ActivityDayCount, LeadDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, PlannedSlice,
   ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation, UpsertResult,
 } from '../store.js';
 import type { AssetPage } from '../store.js';
@@ -314,7 +314,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async claimNextJob(now: number, maxProcessing: number, lease: Lease): Promise<JobRecord | undefined> {
+  async claimNextJob(now: number, maxProcessing: number, lease: Lease, mayStart?: (job: JobRecord) => boolean): Promise<JobRecord | undefined> {
     return this.tx(async (c) => {
       // Counting and claiming must be one step across processes, hence the lock; SKIP LOCKED keeps
       // the row pick from waiting on rows an enqueue or cancel holds.
@@ -323,6 +323,7 @@ export class PostgresStore implements Store {
       if (((await c.query(SQL.countProcessing)).rows[0].n as number) >= maxProcessing) return undefined;
       const id = (await c.query(SQL.oldestQueued)).rows[0]?.export_id as string | undefined;
       if (id === undefined) return undefined;
+      if (mayStart && !mayStart(await jobForUpdate(c, id))) return undefined;
       await c.query(SQL.setLease, [lease.owner, lease.until, id]);
       return patch(c, id, 'Queued', { status: 'Processing', startedAt: now });
     });
@@ -383,6 +384,9 @@ export class PostgresStore implements Store {
   }
   activityCountsByDay(): Promise<ActivityDayCount[]> {
     return this.consoleQueries.activityCountsByDay();
+  }
+  leadCountsByDay(): Promise<LeadDayCount[]> {
+    return this.consoleQueries.leadCountsByDay();
   }
   setUserRole(clientId: string, role: Role): Promise<boolean> {
     return this.consoleQueries.setUserRole(clientId, role);

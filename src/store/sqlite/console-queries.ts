@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { toJob, type Row } from '../row-mappers.js';
-import type { ActivityDayCount, AllJobsQuery, JobPage, Role } from '../store.js';
+import type { ActivityDayCount, AllJobsQuery, JobPage, LeadDayCount, Role } from '../store.js';
 
 /** Lists are bound as JSON arrays, so the SQL text stays one of a few shapes. */
 function jobFilter(q: AllJobsQuery): { where: string; params: unknown[] } {
@@ -25,6 +25,12 @@ function jobFilter(q: AllJobsQuery): { where: string; params: unknown[] } {
   }
   return { where: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
 }
+
+/**
+ * The UTC day number of `created_at` (epoch seconds), rounded down for dates before 1970 too
+ * (integer division rounds toward zero, and a lead may have been created in 1969).
+ */
+const UTC_DAY = 'created_at / 86400 - (CASE WHEN created_at % 86400 < 0 THEN 1 ELSE 0 END)';
 
 export class SqliteConsoleQueries {
   constructor(private readonly db: Database.Database) {}
@@ -51,6 +57,12 @@ export class SqliteConsoleQueries {
     const rows = this.db.prepare(`SELECT activity_date / 86400 AS d, activity_type_id AS t, count(*) AS n FROM activities
       GROUP BY d, t ORDER BY d, t`).all() as { d: number; t: number; n: number }[];
     return rows.map((r) => ({ day: r.d * 86_400_000, activityTypeId: r.t, count: r.n }));
+  }
+
+  leadCountsByDay(): LeadDayCount[] {
+    const rows = this.db.prepare(`SELECT ${UTC_DAY} AS d, count(*) AS n FROM leads WHERE state = 0 AND created_at IS NOT NULL
+      GROUP BY d ORDER BY d`).all() as { d: number; n: number }[];
+    return rows.map((r) => ({ day: r.d * 86_400_000, count: r.n }));
   }
 
   setUserRole(clientId: string, role: Role): boolean {

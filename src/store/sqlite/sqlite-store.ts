@@ -13,7 +13,7 @@ import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import { catalogColumns, STANDARD_LEAD_COLUMNS, STANDARD_MEMBER_COLUMNS } from '../lead-columns.js';
 import type {
-  AccessToken, ActivityDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease,
+  AccessToken, ActivityDayCount, LeadDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease,
   LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation, UpsertResult,
 } from '../store.js';
 import type { AssetPage } from '../store.js';
@@ -276,7 +276,7 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async claimNextJob(now: number, maxProcessing: number, lease: Lease): Promise<JobRecord | undefined> {
+  async claimNextJob(now: number, maxProcessing: number, lease: Lease, mayStart?: (job: JobRecord) => boolean): Promise<JobRecord | undefined> {
     // One writer at a time (BEGIN IMMEDIATE) makes count-then-claim atomic across processes.
     return this.db.transaction(() => {
       this.stmt(SQL.requeueExpired).run(Date.now());
@@ -284,6 +284,7 @@ export class SqliteStore implements Store {
       if (processing >= maxProcessing) return undefined;
       const id = this.stmt(SQL.oldestQueued).pluck().get() as string | undefined;
       if (id === undefined) return undefined;
+      if (mayStart && !mayStart(this.getJobSync(id))) return undefined;
       this.stmt(SQL.setLease).run(lease.owner, lease.until, id);
       return this.patchSync(id, 'Queued', { status: 'Processing', startedAt: now });
     }).immediate();
@@ -341,6 +342,9 @@ export class SqliteStore implements Store {
   }
   async activityCountsByDay(): Promise<ActivityDayCount[]> {
     return this.consoleQueries.activityCountsByDay();
+  }
+  async leadCountsByDay(): Promise<LeadDayCount[]> {
+    return this.consoleQueries.leadCountsByDay();
   }
   async setUserRole(clientId: string, role: Role): Promise<boolean> {
     return this.consoleQueries.setUserRole(clientId, role);

@@ -13,23 +13,27 @@ function Chart({ series }) {
   const colourOf = new Map(top.map((t, i) => [String(t.id), COLOURS[i]]));
   const max = Math.max(...series.days.map((d) => d.total));
   // Drawn in a box 10 units a day by 100 high and stretched to the card (CSS fixes the height).
+  // Each bar stands at its own date, so days without records leave a gap rather than vanish.
   const barW = 8;
   const gap = 2;
   const height = 100;
-  const width = series.days.length * (barW + gap);
-  const bars = series.days.map((d, i) => {
+  const dayOf = (d) => Math.round(Date.parse(`${d.day}T00:00:00Z`) / 86_400_000);
+  const firstDay = dayOf(series.days[0]);
+  const width = (dayOf(series.days[series.days.length - 1]) - firstDay + 1) * (barW + gap);
+  const bars = series.days.map((d) => {
+    const x = (dayOf(d) - firstDay) * (barW + gap);
     let y = height;
     const parts = [...top.map((t) => [String(t.id), d.byType[t.id] ?? 0]), ['other', d.total - top.reduce((n, t) => n + (d.byType[t.id] ?? 0), 0)]];
     return html`<g><title>${d.day}: ${count(d.total)}</title>${parts.filter(([, n]) => n > 0).map(([id, n]) => {
       const h = (n / max) * height;
       y -= h;
-      return html`<rect x=${i * (barW + gap)} y=${y} width=${barW} height=${h} fill=${colourOf.get(id) ?? OTHER} />`;
+      return html`<rect x=${x} y=${y} width=${barW} height=${h} fill=${colourOf.get(id) ?? OTHER} />`;
     })}</g>`;
   });
   const first = series.days[0].day;
   const last = series.days[series.days.length - 1].day;
   return html`<figure class="chart card">
-    <figcaption><strong>${series.label} per day</strong>, ${first} to ${last}: ${count(series.total)} in all, peak ${count(max)} a day</figcaption>
+    <figcaption><strong>${series.label} per day</strong>${series.note ? html` <span class="muted">(${series.note})</span>` : ''}, ${first} to ${last}: ${count(series.total)} in all, peak ${count(max)} a day</figcaption>
     <div class="plot"><span class="muted y-max">${count(max)}</span>
       <svg viewBox=${`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label=${`${series.label} per day from ${first} to ${last}, stacked by type`}>${bars}</svg>
       <div class="x-axis muted"><span>${first}</span><span>${last}</span></div></div>
@@ -62,7 +66,7 @@ export function DataView() {
     <${ErrorNotice} error=${error} />
     ${data && html`<p class="muted">Counted ${new Date(data.countedAt).toLocaleTimeString()} <button type="button" class="link" onClick=${() => load(true)}>count again</button></p>
       ${data.series.map((s) => html`<${Chart} key=${s.kind} series=${s} />`)}
-      ${data.series.map((s) => html`<div class="table-wrap"><table><caption>${s.label} per type</caption>
+      ${data.series.filter((s) => s.types.length > 1).map((s) => html`<div class="table-wrap"><table><caption>${s.label} per type</caption>
         <thead><tr><th scope="col">Type id</th><th scope="col">Name</th><th scope="col" class="num">Records</th></tr></thead>
         <tbody>${s.types.map((t) => html`<tr><td>${t.id}</td><td>${t.name}</td><td class="num">${count(t.total)}</td></tr>`)}</tbody></table></div>`)}`}
     ${catalog && html`<h2>Catalog</h2><div class="cards">

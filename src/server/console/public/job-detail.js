@@ -36,13 +36,15 @@ export function JobDetail({ exportId, overview }) {
   };
 
   if (!detail) return html`<p><a href="#/jobs">← All jobs</a></p><${ErrorNotice} error=${error} />${error ? '' : html`<p class="muted">Loading…</p>`}`;
-  const { job, timeline, createBody, file } = detail;
+  const { job, timeline, createBody, file, shownStatus } = detail;
   const cancellable = ['Created', 'Queued', 'Processing'].includes(job.status);
   return html`
     <p><a href="#/jobs">← All jobs</a></p>
     <h2>Job <span class="mono">${job.exportId}</span> ${statusBadge(job.status)}</h2>
     <${ErrorNotice} error=${error} />
     ${job.waiting ? html`<p class="notice" role="status">${job.waiting}</p>` : ''}
+    ${shownStatus && shownStatus !== job.status
+      ? html`<p class="notice" role="status">Its owner still sees ${shownStatus} in status.json: with Marketo's timing a job's status refreshes once a minute.</p>` : ''}
     ${job.errorMsg ? html`<p class="notice error">${job.errorMsg}</p>` : ''}
     <div class="detail">
       <section class="card" aria-labelledby="d-fields">
