@@ -6,6 +6,8 @@ import { FIRST_ACTIVITY_MS, LAST_ACTIVITY_MS, wellFormed, type Activity } from '
 import type { ActivityType, AttributeDef } from './activity-types.js';
 import { formatMarketoDate, parseMarketoDate } from './dates.js';
 import { InvalidRequest, shownValue } from './errors.js';
+import type { BodyRule } from './export-body.js';
+import { z } from 'zod';
 
 export const MAX_CUSTOM_RECORDS = 300;
 export const MAX_CUSTOM_ATTRIBUTES = 20;
@@ -143,3 +145,48 @@ export function readCustomRecord(raw: unknown, types: ReadonlyMap<number, Custom
     },
   };
 }
+
+// --- shapes (export-body.ts says how shapes and readers agree) --------------------------------
+
+/** A string with something besides white space (`text` above). */
+const named = z.string().regex(/\S/);
+const notAnObject = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown())]);
+const customTypeCommon = {
+  apiName: z.string().regex(API_NAME).meta({ description: 'Unique; starts with a letter, then letters, digits and _ (at most 50)', examples: ['webinarAttended'] }),
+  name: named.meta({ examples: ['Webinar Attended'] }),
+  description: z.unknown().optional().meta({ description: 'Kept when a string' }),
+  triggerName: z.unknown().optional().meta({ description: 'Kept when a string' }),
+  filterName: z.unknown().optional().meta({ description: 'Kept when a string' }),
+  attributes: z.array(z.looseObject({
+    apiName: named, name: named, dataType: z.enum(DATA_TYPES as [string, ...string[]]).nullable().optional(), description: z.unknown().optional(),
+  })).max(MAX_CUSTOM_ATTRIBUTES).nullable().optional().meta({ description: 'Each apiName and each name used once' }),
+};
+
+/** The body of `POST /rest/v1/activities/external/type.json`: the primary attribute nested (documented) or flat. */
+export const customTypeBodyShape = z.union([
+  z.looseObject({ ...customTypeCommon, primaryAttribute: z.looseObject({ apiName: named, name: named, description: z.unknown().optional() }) }),
+  z.looseObject({ ...customTypeCommon, primaryAttribute: notAnObject.optional(), primaryAttributeApiName: named, primaryAttributeName: named }),
+]).meta({
+  examples: [{ apiName: 'webinarAttended', name: 'Webinar Attended', description: 'Attended a webinar', primaryAttribute: { apiName: 'webinarName', name: 'Webinar Name' }, attributes: [{ apiName: 'minutes', name: 'Minutes', dataType: 'integer' }] }],
+});
+
+/** What the custom type shape takes but the validator (or the store) refuses (1003). */
+export const CUSTOM_TYPE_BODY_RULES: BodyRule[] = [
+  { says: 'no two attributes share an apiName or a name', refusal: /is used twice/ },
+];
+
+/** One record of `POST /rest/v1/activities/external.json` as it is added (otherwise it is skipped with its reason). */
+export const customRecordShape = z.looseObject({
+  leadId: z.int().min(1),
+  activityDate: z.string().meta({ description: 'A datetime' }),
+  activityTypeId: z.int().meta({ description: 'A custom activity type id' }),
+  primaryAttributeValue: z.union([z.string(), z.number(), z.boolean()]),
+  attributes: z.array(z.looseObject({ apiName: z.string().optional(), name: z.string().optional(), value: z.unknown().optional() })).optional(),
+});
+
+/** The body of `POST /rest/v1/activities/external.json`. */
+export const customActivitiesBodyShape = z.looseObject({
+  input: z.array(z.unknown()).min(1).max(MAX_CUSTOM_RECORDS).meta({ description: `1 to ${MAX_CUSTOM_RECORDS} records (CustomActivity); a bad record is skipped with its reason, not the call refused` }),
+}).meta({
+  examples: [{ input: [{ leadId: 5414087, activityDate: '2026-01-15T10:00:00Z', activityTypeId: 100001, primaryAttributeValue: 'Pipelines 101', attributes: [{ apiName: 'minutes', value: 45 }] }] }],
+});

@@ -1,6 +1,7 @@
 /** Date rules for Marketo's wire format. Pure; no I/O. */
 
-const ISO =
+/** The datetime forms Marketo's create bodies take (the OpenAPI document publishes this pattern). */
+export const MARKETO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export interface ParsedDate {
@@ -14,7 +15,7 @@ export interface ParsedDate {
  * Impossible calendar dates (2024-02-30, 25:00) are rejected. Returns undefined when it does not parse.
  */
 export function parseMarketoDate(text: string): ParsedDate | undefined {
-  const m = ISO.exec(text);
+  const m = MARKETO_DATE.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac, zone] = m;
   const year = Number(y), month = Number(mo), day = Number(d);

@@ -3,8 +3,14 @@
  * body"): the format, the header renames, date windows and plain value shapes. Each kind's
  * validator (export-request.ts, lead-export-request.ts, program-member-export-request.ts) builds
  * on these. Pure.
+ *
+ * Beside the readers sit their declarative shapes (zod, published as JSON Schema in the OpenAPI
+ * document): each shape takes every value its reader takes, and what the shape takes but a reader
+ * refuses is a rule the shape cannot say, listed with the kind's shape (test/openapi/shapes.test.ts
+ * proves both on generated bodies).
  */
-import { DAY_MS, parseMarketoDate } from './dates.js';
+import { z } from 'zod';
+import { DAY_MS, MARKETO_DATE, parseMarketoDate } from './dates.js';
 import { wellFormed } from './activity.js';
 import { InvalidRequest, shownValue } from './errors.js';
 
@@ -33,13 +39,15 @@ export function readBody(body: unknown): Record<string, unknown> {
   return body;
 }
 
+/** CSV, TSV or SSV in any ASCII case (`toUpperCase` alone also took `cſv` and `ßv`). */
+const FORMAT = /^(?:[Cc][Ss][Vv]|[Tt][Ss][Vv]|[Ss][Ss][Vv])$/;
+
 export function readFormat(raw: unknown): ExportFormat {
   if (raw === undefined || raw === null) return 'CSV';
-  const upper = typeof raw === 'string' ? raw.toUpperCase() : undefined;
-  if (!upper || !(EXPORT_FORMATS as readonly string[]).includes(upper)) {
+  if (typeof raw !== 'string' || !FORMAT.test(raw)) {
     throw InvalidRequest.rule('format', `unknown format '${shownValue(raw)}'; use CSV, TSV or SSV`);
   }
-  return upper as ExportFormat;
+  return raw.toUpperCase() as ExportFormat;
 }
 
 /** Header text per field; only fields that are renamed appear, and each must be one of `fields`. */
@@ -120,3 +128,35 @@ export function readRequiredFields(raw: unknown): string[] {
   // Duplicates are dropped silently, the first one kept (notes Q1).
   return [...new Set(raw as string[])];
 }
+
+// --- shapes (see the head of this file) ------------------------------------------------------
+
+/** A rule a body shape cannot say: what it asks, and the refusal (its message) that enforces it. */
+export interface BodyRule {
+  says: string;
+  refusal: RegExp;
+}
+
+export const formatShape = z.string().regex(FORMAT).nullable().optional()
+  .meta({ description: 'CSV (the default), TSV or SSV, in any case', examples: ['CSV'] });
+
+/** A datetime as startAt/endAt take it (dates.ts): ISO 8601, zone optional (UTC), date alone allowed. */
+export const dateShape = z.string().regex(MARKETO_DATE)
+  .meta({ description: 'ISO 8601: `2026-01-01T00:00:00Z`, `...-05:00`, no zone (UTC), or a date alone; fractions of a second only without serve --strict', examples: ['2026-01-01T00:00:00Z'] });
+
+export const windowShape = z.looseObject({ startAt: dateShape, endAt: dateShape })
+  .meta({ description: 'Both ends inclusive; startAt not after endAt, at most 31 days apart' });
+
+/** Header text per field; every key must be one of the job's fields (a rule: the shape cannot say so). */
+export function columnHeaderNamesShape(fieldNames?: readonly [string, ...string[]]) {
+  const key = fieldNames ? z.enum(fieldNames) : z.string();
+  return z.partialRecord(key, z.string().regex(/[^\0]/)).nullable().optional()
+    .meta({ description: 'Column header text by field name; each key must be one of the fields asked for', examples: [{ leadId: 'Lead ID' }] });
+}
+
+/** The rules every kind's body shares that no shape says. */
+export const SHARED_BODY_RULES: BodyRule[] = [
+  { says: 'startAt is not after endAt, and the two are at most 31 days apart', refusal: /is after endAt|may span at most 31 days/ },
+  { says: 'a datetime names a real calendar date and time', refusal: /Required of type 'datetime'/ },
+  { says: 'every key of columnHeaderNames is one of the fields asked for', refusal: /is not one of the job's fields/ },
+];

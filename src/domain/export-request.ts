@@ -3,8 +3,10 @@
  * Pure: takes the parsed JSON, returns a normalised request or the first rule it breaks.
  */
 import { assetGroupOf, DELETE_LEAD_TYPE_ID } from './activity-types.js';
+import { z } from 'zod';
 import {
-  readBody, readColumnHeaderNames, readFormat, readIntList, readStringList, readWindow, type ExportFormat, type ValidateOptions,
+  columnHeaderNamesShape, formatShape, readBody, readColumnHeaderNames, readFormat, readIntList, readStringList, readWindow,
+  SHARED_BODY_RULES, windowShape, type BodyRule, type ExportFormat, type ValidateOptions,
 } from './export-body.js';
 import { InvalidRequest } from './errors.js';
 
@@ -121,3 +123,34 @@ function readFields(raw: unknown): ExportField[] {
   }
   return raw as ExportField[];
 }
+
+// --- shape (export-body.ts says how shapes and readers agree) ---------------------------------
+
+const primaryValues = <T extends z.ZodType>(item: T, what: string) => z.array(item).min(1).nullable().optional()
+  .meta({ description: `At most ${MAX_PRIMARY_VALUES} ${what}; needs activityTypeIds of one asset group (2; 13, 22; 24, 25; 104); not with the other primary attribute filter` });
+
+/** The create body of `POST /bulk/v1/activities/export/create.json`. */
+export const activityExportBodyShape = z.looseObject({
+  format: formatShape,
+  fields: z.array(z.enum(EXPORT_FIELDS)).nullable().optional()
+    .meta({ uniqueItems: true, description: `The columns, in order; absent, null or [] for ${DEFAULT_FIELDS.join(', ')}`, examples: [['marketoGUID', 'leadId', 'activityDate', 'activityTypeId']] }),
+  columnHeaderNames: columnHeaderNamesShape(EXPORT_FIELDS),
+  filter: z.strictObject({
+    createdAt: windowShape,
+    activityTypeIds: z.array(z.int()).nullable().optional()
+      .meta({ description: 'Activity type ids (activities/types.json); 37 (Delete Lead) cannot be exported', examples: [[1, 6, 12]] }),
+    primaryAttributeValueIds: primaryValues(z.int(), 'asset ids'),
+    primaryAttributeValues: primaryValues(z.string(), 'asset names'),
+  }),
+}).meta({
+  examples: [{ format: 'CSV', fields: ['marketoGUID', 'leadId', 'activityDate', 'activityTypeId'], filter: { createdAt: { startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-31T23:59:59Z' }, activityTypeIds: [1, 6] } }],
+});
+
+/** What the activity shape takes but the validator refuses (1003 each). */
+export const ACTIVITY_BODY_RULES: BodyRule[] = [
+  ...SHARED_BODY_RULES,
+  { says: 'activityTypeIds does not hold 37 (Delete Lead)', refusal: /type 37 \(Delete Lead\) cannot be exported/ },
+  { says: 'primaryAttributeValueIds and primaryAttributeValues are not both given', refusal: /cannot be used together/ },
+  { says: `at most ${MAX_PRIMARY_VALUES} distinct primary attribute values`, refusal: /at most \d+ values are allowed/ },
+  { says: 'a primary attribute filter needs activityTypeIds, all of one asset group', refusal: /requires filter\.activityTypeIds|cannot be filtered by primary attribute|must belong to one asset group/ },
+];

@@ -4,8 +4,10 @@
  * `columnHeaderNames` and `format`. Lists named by the filter are looked up by the API
  * afterwards (they need the store). Pure.
  */
+import { z } from 'zod';
 import {
-  asImported, isInt, isObject, readBody, readColumnHeaderNames, readFormat, readRequiredFields, readWindow, type ExportFormat, type ValidateOptions,
+  asImported, columnHeaderNamesShape, formatShape, isInt, isObject, readBody, readColumnHeaderNames, readFormat, readRequiredFields, readWindow,
+  SHARED_BODY_RULES, windowShape, type BodyRule, type ExportFormat, type ValidateOptions,
 } from './export-body.js';
 import { InvalidRequest, UnsupportedFilter } from './errors.js';
 import type { LeadSchema } from './lead-schema.js';
@@ -98,3 +100,33 @@ function readLeadFields(raw: unknown, schema: LeadSchema): string[] {
   if (invalid.length) throw InvalidRequest.fields(invalid);
   return names;
 }
+
+// --- shape (export-body.ts says how shapes and readers agree) ---------------------------------
+
+/** `fields` of lead and program member exports: required, names from the kind's describe endpoint. */
+export const requiredFieldsShape = (describe: string) => z.array(z.string()).min(1)
+  .meta({ description: `Field names (REST names from ${describe}), in column order; a name listed twice is kept once`, examples: [['id', 'email', 'createdAt']] });
+
+const oneFilter = (key: string, value: z.ZodType) => z.strictObject({ [key]: value });
+const listId = z.int().min(1);
+const listName = z.string().min(1);
+
+/** The create body of `POST /bulk/v1/leads/export/create.json`. */
+export const leadExportBodyShape = z.looseObject({
+  format: formatShape,
+  fields: requiredFieldsShape('leads/describe.json'),
+  columnHeaderNames: columnHeaderNamesShape(),
+  filter: z.union([
+    oneFilter('createdAt', windowShape), oneFilter('updatedAt', windowShape),
+    oneFilter('staticListId', listId), oneFilter('staticListName', listName),
+    oneFilter('smartListId', listId), oneFilter('smartListName', listName),
+  ]).meta({ description: 'Exactly one filter. updatedAt and the smart list filters need serve --advanced-extract-filters on (else 1035); a list must exist when the job is created' }),
+}).meta({
+  examples: [{ format: 'CSV', fields: ['id', 'email', 'firstName', 'createdAt'], filter: { createdAt: { startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-31T23:59:59Z' } } }],
+});
+
+/** What the lead shape takes but the validator refuses. */
+export const LEAD_BODY_RULES: BodyRule[] = [
+  ...SHARED_BODY_RULES,
+  { says: 'every name in fields is an exportable lead field (leads/describe.json)', refusal: /^Invalid fields \[/ },
+];

@@ -4,12 +4,13 @@
  * program member fields and lead fields; with `programIds` the file's first column is `programId`
  * (notes Q7). Programs and status names are looked up by the API afterwards. Pure.
  */
+import { z } from 'zod';
 import {
-  isInt, readBody, readColumnHeaderNames, readFormat, readIntList, readRequiredFields, readStringList, readWindow,
-  type DateWindow, type ExportFormat, type ValidateOptions,
+  columnHeaderNamesShape, formatShape, isInt, readBody, readColumnHeaderNames, readFormat, readIntList, readRequiredFields, readStringList, readWindow,
+  SHARED_BODY_RULES, windowShape, type BodyRule, type DateWindow, type ExportFormat, type ValidateOptions,
 } from './export-body.js';
 import { InvalidRequest, UnsupportedFilter } from './errors.js';
-import { filterKeys } from './lead-export-request.js';
+import { filterKeys, requiredFieldsShape } from './lead-export-request.js';
 import type { LeadSchema } from './lead-schema.js';
 import { readCadence, type NurtureCadence } from './program-member-record.js';
 import type { MemberSchema } from './program-member-schema.js';
@@ -110,3 +111,40 @@ function readMemberFields(raw: unknown, several: boolean, options: MemberValidat
   if (invalid.length) throw InvalidRequest.fields(invalid);
   return { fields: names, sources };
 }
+
+// --- shape (export-body.ts says how shapes and readers agree) ---------------------------------
+
+/** What `readCadence` takes: the trimmed text in any case. */
+const CADENCE = /^\s*(?:[Pp][Aa][Uu][Ss][Ee]?|[Nn][Oo][Rr][Mm])\s*$/;
+
+const memberFilters = {
+  isExhausted: z.boolean().nullable().optional(),
+  nurtureCadence: z.string().regex(CADENCE).nullable().optional().meta({ description: "'paus' (or 'pause') or 'norm'" }),
+  statusNames: z.array(z.string()).min(1).nullable().optional()
+    .meta({ description: "Program status names (a name no membership of these programs has is 1003 'Invalid Data')" }),
+  updatedAt: windowShape.nullable().optional().meta({ description: 'Needs serve --advanced-extract-filters on (else 1035)' }),
+};
+const absent = z.null().optional();
+
+/** The create body of `POST /bulk/v1/program/members/export/create.json`. */
+export const memberExportBodyShape = z.looseObject({
+  format: formatShape,
+  fields: requiredFieldsShape('programs/members/describe.json, or lead fields'),
+  columnHeaderNames: columnHeaderNamesShape(),
+  filter: z.union([
+    z.strictObject({ programId: z.int().min(1), programIds: absent, ...memberFilters }),
+    z.strictObject({
+      programIds: z.array(z.int()).min(1).meta({ description: `At most ${MAX_PROGRAM_IDS} programs; the file then starts with a programId column` }),
+      programId: absent, ...memberFilters,
+    }),
+  ]).meta({ description: 'Exactly one of programId and programIds (programs that exist); the other filters narrow it down' }),
+}).meta({
+  examples: [{ format: 'CSV', fields: ['leadId', 'statusName', 'reachedSuccess', 'email'], filter: { programId: 1001 } }],
+});
+
+/** What the program member shape takes but the validator refuses. */
+export const MEMBER_BODY_RULES: BodyRule[] = [
+  ...SHARED_BODY_RULES,
+  { says: `at most ${MAX_PROGRAM_IDS} distinct program ids`, refusal: /at most \d+ programs are allowed/ },
+  { says: 'every name in fields is a program member field or an exportable lead field', refusal: /^Invalid fields \[/ },
+];

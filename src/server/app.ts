@@ -53,7 +53,7 @@ import { withForcedRefusals } from './emulator-state.js';
 import { checkAdminToken } from './http/admin-auth.js';
 import { answerOddRequests, missingHost, slowAndBrokenClients } from './http/client-errors.js';
 import { Metrics } from './http/metrics.js';
-import { trackRoutes } from './http/openapi.js';
+import { trackRoutes } from './openapi/routes.js';
 import { authorize, createAuthenticator, tokenFrom } from './http/auth.js';
 import './http/context.js';
 import { envelopeFor, renderError } from './http/error-renderer.js';

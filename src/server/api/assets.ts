@@ -8,7 +8,7 @@ import type { AssetKind } from '../../domain/assets.js';
 import { InvalidRequest } from '../../domain/errors.js';
 import type { Store } from '../../store/store.js';
 import { assetJson, json } from '../http/envelope.js';
-import { idFromJsonSegment } from './catalog-lookups.js';
+import { idParam } from './catalog-lookups.js';
 
 export function registerAssets(app: FastifyInstance, store: Store): void {
   const assets = { config: { access: 'assets-read' as const } };
@@ -19,8 +19,8 @@ export function registerAssets(app: FastifyInstance, store: Store): void {
       if (typeof name !== 'string' || name === '') throw InvalidRequest.missing('name');
       return { result: (await store.findAssetsByName(kind, name)).map((a) => a.data) };
     }));
-    app.get<{ Params: { id: string } }>(`/rest/asset/v1/${path}/:id`, assets, assetJson(async (req: FastifyRequest) => {
-      const asset = await store.getAsset(kind, idFromJsonSegment((req.params as { id: string }).id));
+    app.get<{ Params: { id: string } }>(`/rest/asset/v1/${path}/:id.json`, assets, assetJson(async (req: FastifyRequest) => {
+      const asset = await store.getAsset(kind, idParam((req.params as { id: string }).id));
       return { result: asset ? [asset.data] : [] };
     }));
   }

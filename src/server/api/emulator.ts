@@ -12,13 +12,9 @@ import type { AppDeps } from '../deps.js';
 import type { EmulatorState } from '../emulator-state.js';
 import { json } from '../http/envelope.js';
 import { parseJsonBody } from '../http/json-body.js';
-import { SUMMARIES } from '../http/openapi.js';
+import { EMULATOR_BASE, EMULATOR_SUMMARIES, MAX_ADVANCE_MS, MAX_COUNT, MAX_DELAY_MS } from './emulator-doc.js';
 
-export const EMULATOR_BASE = '/tidemark/v1/emulator';
-const MAX_COUNT = 1_000_000;
-/** Clock travel and delays are bounded so that dates stay printable and tests stay finite. */
-const MAX_ADVANCE_MS = 3650 * 86_400_000;
-const MAX_DELAY_MS = 3_600_000;
+export { EMULATOR_BASE };
 
 /** The body as an object; an empty body is `{}` (every field is optional somewhere). */
 function bodyOf(req: FastifyRequest): Record<string, unknown> {
@@ -60,8 +56,8 @@ export function registerEmulator(app: FastifyInstance, deps: AppDeps, emulator: 
   const route = (method: string, sub: string) => ({
     config: {
       access: mount.access,
-      // Under the console the summary is the control's own, said once in SUMMARIES.
-      ...(mount.base === EMULATOR_BASE ? {} : { summary: `Console: ${SUMMARIES[`${method} ${EMULATOR_BASE}${sub}`]}` }),
+      // Under the console the summary is the control's own, said once in EMULATOR_SUMMARIES.
+      ...(mount.base === EMULATOR_BASE ? {} : { summary: `Console: ${EMULATOR_SUMMARIES[`${method} ${EMULATOR_BASE}${sub}`]}` }),
     },
   });
 

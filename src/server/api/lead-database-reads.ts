@@ -14,7 +14,7 @@ import type { Access } from '../../domain/permissions.js';
 import type { QueryValue } from '../../domain/paging.js';
 import type { Store } from '../../store/store.js';
 import { json } from '../http/envelope.js';
-import { idFromJsonSegment, programNames } from './catalog-lookups.js';
+import { idParam, programNames } from './catalog-lookups.js';
 
 interface Read {
   endpoint: LeadDatabaseEndpoint;
@@ -47,8 +47,8 @@ export function registerLeadDatabaseReads(app: FastifyInstance, store: Store): v
         cursor = chunk[chunk.length - 1]!.id;
       }
     }));
-    app.get(`/rest/v1/${endpoint}/:id`, options, json(async (req: FastifyRequest) => {
-      const id = idFromJsonSegment((req.params as { id: string }).id);
+    app.get(`/rest/v1/${endpoint}/:id.json`, options, json(async (req: FastifyRequest) => {
+      const id = idParam((req.params as { id: string }).id);
       const record = await store.getAsset(kind, id);
       if (!record) throw new ObjectNotFound(kind, id);
       return { result: [view(record.data, await programNames(store))] };

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.js';
 import type { Metrics } from '../http/metrics.js';
-import { openApiDocument, type RouteInfo } from '../http/openapi.js';
+import { openApiDocument } from '../openapi/document.js';
+import type { RouteInfo } from '../openapi/routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const STARTED = Date.now();

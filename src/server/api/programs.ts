@@ -11,7 +11,7 @@ import { booleanParam, type QueryValue } from '../../domain/paging.js';
 import { browsePrograms, readProgramQuery } from '../../domain/program-browse.js';
 import type { Store } from '../../store/store.js';
 import { assetJson } from '../http/envelope.js';
-import { idFromJsonSegment, programNames } from './catalog-lookups.js';
+import { idParam, programNames } from './catalog-lookups.js';
 
 const query = (req: FastifyRequest) => (req.query ?? {}) as Record<string, QueryValue>;
 
@@ -34,8 +34,8 @@ export function registerPrograms(app: FastifyInstance, store: Store): void {
     return { result: found.map((a) => programView(a.data, names, detail)) };
   }));
 
-  app.get('/rest/asset/v1/program/:id', assets, assetJson(async (req) => {
-    const id = idFromJsonSegment((req.params as { id: string }).id);
+  app.get('/rest/asset/v1/program/:id.json', assets, assetJson(async (req) => {
+    const id = idParam((req.params as { id: string }).id);
     const program = await store.getAsset('program', id);
     return { result: program ? [programView(program.data, await programNames(store), { tags: true, costs: true })] : [] };
   }));

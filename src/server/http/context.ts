@@ -31,7 +31,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
-    /** The route's line in the OpenAPI document, where SUMMARIES (openapi.ts) has none. */
+    /** The route's line in the OpenAPI document, for routes the operation tables (src/server/openapi) derive (the console's). */
     summary?: string;
   }
 }
