@@ -118,11 +118,15 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     }
     await this.recordPending();
     await this.renewLeases();
-    let job: JobRecord | undefined;
     const timing = this.o.timing;
-    // Marketo's queue wait: the head of the queue starts only once its wait is over (FIFO, so the rest wait too).
-    const ready = timing?.mode === 'marketo' ? (queued: JobRecord) => mayStart(queued, this.o.clock.now(), timing) : undefined;
-    while (!this.stopped && (job = await this.o.store.claimNextJob(this.o.clock.now(), this.o.maxProcessing, this.lease(), ready))) {
+    while (!this.stopped) {
+      // One reading of the clock per claim: clock travel during the store's await must not let the
+      // wait check see the new time while the job is stamped with the old one.
+      const now = this.o.clock.now();
+      // Marketo's queue wait: the head of the queue starts only once its wait is over (FIFO, so the rest wait too).
+      const ready = timing?.mode === 'marketo' ? (queued: JobRecord) => mayStart(queued, now, timing) : undefined;
+      const job = await this.o.store.claimNextJob(now, this.o.maxProcessing, this.lease(), ready);
+      if (!job) break;
       this.launch(job);
     }
   }

@@ -13,7 +13,18 @@ export function newTokenNonce(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** Client ids look like Marketo's (a UUID); secrets are 32 random bytes, base64url. */
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * Client ids look like Marketo's (a UUID); secrets are 32 letters and digits, as Marketo's are
+ * (about 190 random bits). Not base64url: a secret that starts with `-` reads as an option on a
+ * command line (`--client-secret -x...`), which broke `tidemark extract` for one user in 64.
+ */
 export function newClientCredentials(): { clientId: string; clientSecret: string } {
-  return { clientId: randomUUID(), clientSecret: randomBytes(24).toString('base64url') };
+  let clientSecret = '';
+  while (clientSecret.length < 32) {
+    // 248 = 4 x 62: bytes at or above it are dropped so every character is equally likely.
+    for (const b of randomBytes(48)) if (b < 248 && clientSecret.length < 32) clientSecret += ALPHANUMERIC[b % 62];
+  }
+  return { clientId: randomUUID(), clientSecret };
 }

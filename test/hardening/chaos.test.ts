@@ -120,7 +120,7 @@ test(`chaos: SIGKILL of a random api or worker process every few seconds while t
   const until = new Date(START + SPAN_MS - 1000).toISOString();
   const out = join(dataDir, 'extract.csv');
   extract = spawn(process.execPath, ['bin/tidemark.js', 'extract', '--endpoint', `http://127.0.0.1:${port}`, '--client-id', clientId,
-    '--client-secret', clientSecret, '--since', since, '--until', until, '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    `--client-secret=${clientSecret}`, '--since', since, '--until', until, '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let extractErr = '';
   let extractOut = '';
   extract.stderr!.on('data', (d) => (extractErr += d));

@@ -164,7 +164,7 @@ test('tokens and secrets are random: well-formed UUID v4 tokens, no repeats, eve
   assert.equal(checked, 122, '122 bits of MAC output: a guess succeeds with probability 2^-122 per live token');
   const secrets = Array.from({ length: 1000 }, () => newClientCredentials());
   assert.equal(new Set(secrets.map((s) => s.clientSecret)).size, 1000);
-  for (const s of secrets) assert.match(s.clientSecret, /^[A-Za-z0-9_-]{32}$/, '24 random bytes, base64url');
+  for (const s of secrets) assert.match(s.clientSecret, /^[A-Za-z0-9]{32}$/, '32 letters and digits');
 });
 
 test('secret comparisons are constant-time: timingSafeEqual in the helpers, and the code paths use the helpers', () => {
