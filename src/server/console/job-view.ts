@@ -5,7 +5,7 @@
 import { formatMarketoDate } from '../../domain/dates.js';
 import { EXPORT_KINDS, type ExportKind, type ExportRequest } from '../../domain/export-kind.js';
 import { isListFilter } from '../../domain/lead-export-request.js';
-import type { JobRecord, JobStatus } from '../../domain/job.js';
+import type { JobRecord, JobStatus, JobView } from '../../domain/job.js';
 import { queueWait, type JobTiming } from '../../domain/marketo-timing.js';
 
 /** Export types: the kind the job's request carries. */
@@ -27,22 +27,13 @@ export interface QueueState {
   now?: number;
 }
 
-export interface ConsoleJob {
-  exportId: string;
+/** The job as its owner's status call shows it, plus what only an operator sees. */
+export interface ConsoleJob extends Omit<JobView, 'format'> {
   kind: JobKind;
   owner: string;
   ownerName: string | null;
-  status: JobStatus;
   format: string;
   filter: string;
-  createdAt: string;
-  queuedAt?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  numberOfRecords?: number;
-  fileSize?: number;
-  fileChecksum?: string;
-  errorMsg?: string;
   /** Why the job has not started, for Created and Queued jobs. */
   waiting?: string;
   /** 1 for the job the scheduler claims next. */
