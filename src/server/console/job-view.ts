@@ -5,7 +5,7 @@
 import { formatMarketoDate } from '../../domain/dates.js';
 import { EXPORT_KINDS, type ExportKind, type ExportRequest } from '../../domain/export-kind.js';
 import { isListFilter } from '../../domain/lead-export-request.js';
-import type { JobRecord, JobStatus, JobView } from '../../domain/job.js';
+import type { JobRecord, JobView } from '../../domain/job.js';
 import { queueWait, type JobTiming } from '../../domain/marketo-timing.js';
 
 /** Export types: the kind the job's request carries. */
