@@ -13,6 +13,7 @@ import { FAST_TIMING, mayStart, outcomeTime, type JobTiming } from '../domain/ma
 import { EXPORT_TEMP_PARTS, type FileStore } from '../files/file-store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { RepeatLimiter } from '../lib/repeat-limiter.js';
 import type { Store } from '../store/store.js';
 import { ExportStopped, runExport, type RunningExport } from './export-runner.js';
 import { filesToRemove, tagOfOwner } from './file-sweep.js';
@@ -57,6 +58,8 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
   private readonly unrecorded = new Map<string, PendingOutcome>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
+  /** A lasting fault (full disk) fails every tick: log it once a minute, not twice a second. */
+  private readonly tickFailures = new RepeatLimiter();
   private again = false;
   private lastSweep = 0;
   private lastSweepWall = 0;
@@ -96,7 +99,14 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
       return;
     }
     this.ticking = this.tick()
-      .catch((err) => this.o.log.error({ err }, 'scheduler tick failed'))
+      .then(() => {
+        const { recovered, passedOver } = this.tickFailures.succeeded();
+        if (recovered) this.o.log.info({ failuresNotLogged: passedOver }, 'scheduler ticks succeed again');
+      })
+      .catch((err: unknown) => {
+        const { log, passedOver } = this.tickFailures.failed(err instanceof Error ? err.message : String(err), Date.now());
+        if (log) this.o.log.error({ err, failuresNotLogged: passedOver }, 'scheduler tick failed');
+      })
       .finally(() => {
         this.ticking = undefined;
         if (this.again) {
