@@ -5,9 +5,10 @@
  * success. (A wrong endpoint: cli-connect.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { createJob, userWithToken } from '../helpers/api.js';
 import { startHarness } from '../helpers/harness.js';
 import { activities, expectedCsv, extractArgs, rangeFilter, runCli, tempDir } from './helpers.js';
 
@@ -36,4 +37,42 @@ test('a state file of another extraction names the setting that differs (the end
   assert.equal(readFileSync(out, 'utf8'), want.text);
   assert.equal(again.events.filter((e) => e.event === 'window' && e.phase === 'created').length, 4, 'every window fetched again');
   assert.equal(existsSync(state), false, 'the state file is removed after success');
+});
+
+test('--restart cancels the jobs the earlier run left Created or Queued on the same endpoint, and only those', async (t) => {
+  const h = await startHarness('client-restart-cancels', { maxQueued: 10, maxProcessing: 2, rateLimit: undefined });
+  t.after(() => h.close());
+  await h.store.importActivities(activities(2));
+  const user = await userWithToken(h);
+  const [created, queued, finished, elsewhere] = [
+    (await createJob(h, user.token)).exportId as string,
+    (await createJob(h, user.token)).exportId as string,
+    (await createJob(h, user.token)).exportId as string,
+    (await createJob(h, user.token)).exportId as string,
+  ];
+  // The client goes by its state file's phases, so the store's jobs can all stay Created here.
+  const dir = tempDir(t, 'restart-cancels');
+  const out = join(dir, 'all.csv');
+  const state = join(dir, 's.json');
+  const saved = (endpoint: string, windows: object[]) => writeFileSync(state, JSON.stringify({
+    version: 1, params: { endpoint, since: 0, until: 1, format: 'csv', out }, windows, outBytes: 0, rows: 0, seamGuids: [],
+  }));
+  const win = (phase: string, exportId: string) => ({ start: 0, end: 1, phase, exportId });
+
+  // A state of another endpoint: its jobs are not this server's to cancel.
+  saved('http://127.0.0.1:1', [win('created', elsewhere)]);
+  const other = await runCli(t, extractArgs(h.baseUrl, user, out, state, ['--restart']));
+  assert.equal(other.code, 0, other.stderr);
+  assert.equal(other.events.some((e) => e.event === 'abandoned'), false, 'nothing to cancel, nothing said');
+  assert.equal((await h.store.getJob(elsewhere))?.status, 'Created');
+
+  saved(h.baseUrl, [win('created', created), win('queued', queued), win('completed', finished)]);
+  const again = await runCli(t, extractArgs(h.baseUrl, user, out, state, ['--restart']));
+  assert.equal(again.code, 0, again.stderr);
+  const cancelled = again.events.find((e) => e.event === 'abandoned')?.exportIds as string[];
+  const statusOf = async (id: string) => (await h.store.getJob(id))?.status;
+  assert.deepEqual(cancelled, [created, queued]);
+  assert.deepEqual([await statusOf(created), await statusOf(queued), await statusOf(finished)], ['Cancelled', 'Cancelled', 'Created'],
+    'a window past its job (completed) is left alone');
+  assert.equal(readFileSync(out, 'utf8'), (await expectedCsv(h.store, rangeFilter(), 'CSV')).text, 'the restarted run still extracts everything');
 });

@@ -56,7 +56,8 @@ Options:
   --concurrency <n>        jobs queued or processing at once, 1 to 10 (env TIDEMARK_CONCURRENCY; default 2)
   --state <file>           progress file; rerun with the same file to continue (env TIDEMARK_STATE;
                            default <out>.state.json); removed after a successful run
-  --restart                ignore a saved state file and start over
+  --restart                start over: ignore a saved state file (cancelling the
+                           jobs it left open on the same endpoint)
   --keep-state             keep the state file after a successful run
   --json                   machine-readable progress: one JSON object a line on stdout
   -h, --help               show this help

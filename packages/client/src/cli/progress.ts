@@ -70,6 +70,9 @@ export class Progress {
       case 'restarted':
         this.say(`Starting over: the state file was saved for another extraction and held no progress (${e.reason.join('; ')})`);
         break;
+      case 'abandoned':
+        if (e.exportIds.length) this.say(`Starting over: cancelled ${e.exportIds.length} job(s) the earlier run had left open (${e.exportIds.join(', ')})`);
+        break;
       case 'cancelled':
         break;
     }

@@ -91,6 +91,7 @@ export async function extract(o: ExtractOptions): Promise<ExtractSummary> {
   } catch (err) {
     throw await stopped(o, ledger, [], err);
   }
+  if (opened.abandoned?.length) await cancelAbandoned(o, opened.abandoned, emit);
   const merged = ledger.state.windows.filter((w) => w.phase === 'merged').length;
   if (merged) emit({ type: 'resumed', merged, windows: ledger.state.windows.length });
   const downloads = ledger.state.windows.map((_, i) => fetcher.fetch(i));
@@ -155,6 +156,15 @@ async function stopped(o: ExtractOptions, ledger: Ledger, tasks: Promise<void>[]
   if (ledger.createdJobs || hasProgress(ledger.state)) ledger.save();
   else leaveNothing(o, workDirOf(o.params));
   return quota ?? (o.signal?.aborted ? o.signal.reason : cause);
+}
+
+/** Cancels the jobs a restarted run's state had left open; one the server no longer has (or that has ended) is passed over. */
+async function cancelAbandoned(o: ExtractOptions, exportIds: string[], emit: (e: ExtractEvent) => void): Promise<void> {
+  const cancelled: string[] = [];
+  for (const id of exportIds) {
+    if (await o.client.cancelExport(id).then(() => true, () => false)) cancelled.push(id);
+  }
+  emit({ type: 'abandoned', exportIds: cancelled });
 }
 
 /** A run that failed before any job was created (a wrong endpoint, say) leaves no state, parts or empty output behind. */

@@ -14,6 +14,8 @@ export type ExtractEvent =
   | { type: 'merged'; index: number; rows: number; totalRows: number; outBytes: number }
   | { type: 'resumed'; merged: number; windows: number }
   | { type: 'restarted'; reason: string[] }
+  /** `--restart`: the jobs the earlier run had left Created or Queued, now cancelled. */
+  | { type: 'abandoned'; exportIds: string[] }
   | { type: 'cancelled'; exportIds: string[] };
 
 export class Ledger {

@@ -41,7 +41,13 @@ test('openState: none saved, a matching one, restart, a stale one without progre
   const saved = { ...fresh(), outBytes: 5, rows: 1 };
   saveState(path, saved);
   assert.deepEqual(openState(path, P, false, fresh).state, saved);
-  assert.deepEqual(openState(path, P, true, fresh), { state: fresh() }, 'restart ignores the saved state');
+  assert.deepEqual(openState(path, P, true, fresh), { state: fresh(), abandoned: [] }, 'restart ignores the saved state');
+  const open = fresh();
+  open.windows[0] = { ...open.windows[0]!, phase: 'queued', exportId: 'job-q' };
+  saveState(path, open);
+  assert.deepEqual(openState(path, P, true, fresh), { state: fresh(), abandoned: ['job-q'] }, 'and names the jobs it left open');
+  assert.deepEqual(openState(path, { ...P, endpoint: 'http://b:3000' }, true, fresh).abandoned, [], 'on this endpoint only');
+  saveState(path, saved);
   const other = { ...P, endpoint: 'http://b:3000' };
   assert.throws(() => openState(path, other, false, () => planExtraction(other)), (e: unknown) =>
     e instanceof StateMismatchError && e.statePath === path && e.differences.length === 1 && /--restart/.test(e.message));

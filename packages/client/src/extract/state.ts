@@ -117,11 +117,30 @@ export function hasProgress(state: ExtractState): boolean {
  * but holds no progress (a first run that failed before creating a job must not block the
  * corrected command). Throws StateMismatchError otherwise.
  */
-export function openState(path: string | undefined, params: ExtractParams, restart: boolean, fresh: () => ExtractState): { state: ExtractState; replaced?: string[] } {
-  const saved = path && !restart ? loadState(path) : undefined;
+export function openState(
+  path: string | undefined, params: ExtractParams, restart: boolean, fresh: () => ExtractState,
+): { state: ExtractState; replaced?: string[]; abandoned?: string[] } {
+  if (path && restart) return { state: fresh(), abandoned: openJobsOf(path, params) };
+  const saved = path ? loadState(path) : undefined;
   if (!saved) return { state: fresh() };
   const differences = paramDifferences(saved.params, params);
   if (differences.length === 0) return { state: saved };
   if (hasProgress(saved)) throw new StateMismatchError(path!, differences);
   return { state: fresh(), replaced: differences };
+}
+
+/**
+ * The jobs a saved state left Created or Queued on the same endpoint. A restart cancels them:
+ * left alone they would hold places in the server's queue of 10 (and, Queued, run against the
+ * daily quota) for an extraction nobody will finish.
+ */
+function openJobsOf(path: string, params: ExtractParams): string[] {
+  let saved: ExtractState | undefined;
+  try {
+    saved = loadState(path);
+  } catch {
+    return []; // not a state file: nothing of ours to cancel
+  }
+  if (!saved || saved.params.endpoint !== params.endpoint) return [];
+  return saved.windows.flatMap((w) => ((w.phase === 'created' || w.phase === 'queued') && w.exportId ? [w.exportId] : []));
 }
