@@ -130,6 +130,20 @@ test('sign-in: a one-time code works once; the admin token works; anything else,
   assert.equal(signInPage.headers.get('x-frame-options'), 'DENY');
 });
 
+test('sign-in: after 10 failures in a minute from one address, even the right token waits (429, Retry-After), with no cookie', async (t) => {
+  const h = await startConsole(t.name);
+  t.after(() => h.close());
+  const post = (body: string) => h.call('/console/sign-in', { method: 'POST', redirect: 'manual', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  for (let i = 0; i < 10; i++) assert.equal((await post(`token=wrong-${i}`)).status, 401);
+  const refused = await post(`token=${encodeURIComponent(ADMIN_TOKEN)}`);
+  assert.equal(refused.status, 429);
+  assert.ok(Number(refused.headers.get('retry-after')) > 0 && Number(refused.headers.get('retry-after')) <= 60);
+  assert.equal(refused.headers.get('set-cookie'), null);
+  assert.match(await refused.text(), /Too many failed sign-ins from this address; try again in \d+ s\./);
+  assert.equal((await h.call(`${CONSOLE}/overview`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).status, 200,
+    'the admin bearer token of a script is not the sign-in form: unaffected');
+});
+
 test('no sign-in code, session cookie or CSRF token reaches a log line, even at trace level', async (t) => {
   const chunks: string[] = [];
   const sink = new Writable({ write(c: Buffer, _e, cb) { chunks.push(c.toString('utf8')); cb(); } });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FastifyRequest } from 'fastify';
-import { ConsoleAccess, cookieValues, isSameOrigin, SESSION_TTL_MS, sessionCookie, SIGN_IN_CODE_TTL_MS } from './console-auth.js';
+import { ConsoleAccess, cookieValues, isSameOrigin, SESSION_TTL_MS, sessionCookie, SIGN_IN_CODE_TTL_MS, SIGN_IN_FAILURE_LIMIT } from './console-auth.js';
 
 const TOKEN = 'admin-token-0123456789abcdef';
 
@@ -67,4 +67,18 @@ test('same origin: Sec-Fetch-Site and Origin must both name this server when pre
   assert.equal(isSameOrigin(h({ 'sec-fetch-site': 'cross-site' })), false);
   assert.equal(isSameOrigin(h({ 'sec-fetch-site': 'same-site' })), false);
   assert.equal(isSameOrigin(req({ protocol: 'https', headers: { host: 'h:1', origin: 'http://h:1' } })), false, 'the scheme counts');
+});
+
+test('failed sign-ins: an address that failed SIGN_IN_FAILURE_LIMIT times waits for the window to end; others do not', () => {
+  let now = Date.parse('2026-01-15T12:00:00Z');
+  const access = new ConsoleAccess(TOKEN, () => now);
+  for (let i = 0; i < SIGN_IN_FAILURE_LIMIT.calls - 1; i++) access.signInFailed('203.0.113.9');
+  assert.equal(access.signInWaitMs('203.0.113.9'), 0, 'one failure short of the limit');
+  access.signInFailed('203.0.113.9');
+  now += 1000;
+  assert.equal(access.signInWaitMs('203.0.113.9'), SIGN_IN_FAILURE_LIMIT.seconds * 1000 - 1000);
+  assert.equal(access.signInWaitMs('::ffff:203.0.113.9'), SIGN_IN_FAILURE_LIMIT.seconds * 1000 - 1000, 'the same address mapped into IPv6');
+  assert.equal(access.signInWaitMs('203.0.113.10'), 0, 'another address');
+  now += SIGN_IN_FAILURE_LIMIT.seconds * 1000;
+  assert.equal(access.signInWaitMs('203.0.113.9'), 0, 'the window is over');
 });

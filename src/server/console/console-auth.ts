@@ -15,6 +15,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { FastifyRequest } from 'fastify';
 import { sameSecret } from '../../lib/secrets.js';
 import { OAuthFailure } from '../http/error-renderer.js';
+import { addressKey, FailureWindows } from '../http/identity-guard.js';
 
 /** A session lasts this long after sign-in (wall clock), then the console asks to sign in again. */
 export const SESSION_TTL_MS = 12 * 3_600_000;
@@ -23,6 +24,12 @@ export const SIGN_IN_CODE_TTL_MS = 24 * 3_600_000;
 /** The header the page sends its CSRF token in, on every state-changing call. */
 export const CSRF_HEADER = 'x-tidemark-csrf';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * Failed sign-ins allowed per client address (an IPv6 address by its /64) in a window that opens
+ * at the first failure. The admin token is too long to guess; the limit keeps a guessing script
+ * from filling the log and the CPU, and costs a person who mistypes nothing.
+ */
+export const SIGN_IN_FAILURE_LIMIT = { calls: 10, seconds: 60 };
 
 /** `__Host-` makes the browser insist on Secure, Path=/ and no Domain; it needs HTTPS. */
 export const sessionCookieName = (secure: boolean): string => (secure ? '__Host-tidemark_console' : 'tidemark_console');
@@ -51,6 +58,7 @@ export class ConsoleAccess {
   private readonly codes = new Map<string, number>();
   /** Signed-out nonces -> when their session would have expired anyway. */
   private readonly revoked = new Map<string, number>();
+  private readonly signInFailures = new FailureWindows(SIGN_IN_FAILURE_LIMIT);
 
   constructor(
     private readonly adminToken: string,
@@ -68,6 +76,16 @@ export class ConsoleAccess {
     const code = b64url(randomBytes(32));
     this.codes.set(digest(code), this.wallClock() + SIGN_IN_CODE_TTL_MS);
     return code;
+  }
+
+  /** Milliseconds until `ip` may try to sign in again after too many failures (0: it may now). */
+  signInWaitMs(ip: string): number {
+    return this.signInFailures.waitMs(addressKey(ip), this.wallClock());
+  }
+
+  /** A failed sign-in from `ip`, counted against SIGN_IN_FAILURE_LIMIT. */
+  signInFailed(ip: string): void {
+    this.signInFailures.record(addressKey(ip), this.wallClock());
   }
 
   /** True once for a code this process issued and that has not expired; the code is spent either way. */

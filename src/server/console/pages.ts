@@ -108,10 +108,17 @@ export function registerConsolePages(app: FastifyInstance, access: ConsoleAccess
   app.post('/console/sign-in', open('Console: sign in with a one-time code or the admin token (form post)'),
     async (req: FastifyRequest, reply) => {
       if (!isSameOrigin(req)) return html(reply, signInPage('Sign-in refused: the form was posted from another site.'), 403);
+      const waitMs = access.signInWaitMs(req.ip);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        reply.header('Retry-After', String(seconds));
+        return html(reply, signInPage(`Too many failed sign-ins from this address; try again in ${seconds} s.`), 429);
+      }
       const code = formField(req.body, 'code');
       const token = formField(req.body, 'token');
       const ok = code ? access.redeemSignInCode(code) : token !== '' && access.isAdminToken(token);
       if (!ok) {
+        access.signInFailed(req.ip);
         req.log.info('console: sign-in refused');
         const why = code ? 'This sign-in link was used already or has expired. Sign in with the admin token, or restart the demo for a new link.'
           : 'Wrong admin token.';
