@@ -9,6 +9,7 @@ import type { Activity } from '../../domain/activity.js';
 import type { ActivityExportRequest, ExportFilter } from '../../domain/export-request.js';
 import { formatRow } from '../../domain/file-format.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
+import { batchesOf, type RecordSource } from '../record-source.js';
 import type { ExportKey, ExportSlice, ImportResult, LineChunk, PlannedSlice } from '../store.js';
 import type { Client, PgAccess } from './pg-access.js';
 import { copyTextLine, exportCopy, exportCount, exportKeyAt, exportRowsPage, IMPORT_LOCK, SQL } from './sql.js';
@@ -17,7 +18,7 @@ import { copyTextLine, exportCopy, exportCount, exportKeyAt, exportRowsPage, IMP
  * COPY into a temp table, then one transaction creates the month partitions the data needs and
  * moves the new rows over; a failure anywhere leaves the store as it was.
  */
-export function importActivities(db: PgAccess, records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
+export function importActivities(db: PgAccess, records: RecordSource<Activity>): Promise<ImportResult> {
   return db.tx(async (c) => {
     await c.query(SQL.createStage);
     await pipeline(Readable.from(batchLines(records)), c.query(copyFrom(SQL.copyStage)));
@@ -143,10 +144,10 @@ async function* formattedLines(rows: AsyncIterable<Activity>, request: ActivityE
 }
 
 /** Activities as COPY text, in batches of lines so the stream does not pay per row. */
-async function* batchLines(records: AsyncIterable<Activity> | Iterable<Activity>): AsyncGenerator<string> {
+async function* batchLines(records: RecordSource<Activity>): AsyncGenerator<string> {
   let buf = '';
-  for await (const a of records) {
-    buf += copyTextLine(a);
+  for await (const batch of batchesOf(records, 1000)) {
+    for (const a of batch) buf += copyTextLine(a);
     if (buf.length > 1 << 20) {
       yield buf;
       buf = '';
