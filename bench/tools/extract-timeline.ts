@@ -52,20 +52,20 @@ async function main(): Promise<void> {
       }
       const seen = new Set<string>();
       for (const { at, e } of events) {
-        const key = e.type === 'download' ? `download ${e.index} ${e.bytes === e.total ? 'last' : seen.has(`dl${e.index}`) ? '' : 'first'}` : `${e.type ?? e.event} ${e.index ?? ''} ${e.phase ?? ''} ${e.status ?? ''}`;
-        if (e.type === 'download') {
-          if (!seen.has(`dl${e.index}`)) seen.add(`dl${e.index}`);
-          else if (e.bytes !== e.total) continue;
+        const type = (e.type ?? e.event) as string;
+        if (type === 'download') {
+          // The first and the last progress event of each download.
+          const tag = e.bytes === e.total ? 'last bytes' : seen.has(`dl${e.index}`) ? undefined : 'first bytes';
+          seen.add(`dl${e.index}`);
+          if (tag) rows.push([at, `client: download ${e.index} ${tag}`]);
+          continue;
         }
-        rows.push([at, `client: ${key.trim()}`]);
+        if (type === 'window' && e.status === 'Processing' && seen.has(`p${e.index}`)) continue;
+        if (type === 'window' && e.status === 'Processing') seen.add(`p${e.index}`);
+        rows.push([at, `client: ${type} ${e.index ?? ''} ${e.phase ?? ''} ${e.status ?? ''}`.trim()]);
       }
       rows.sort((a, b) => a[0] - b[0]);
-      let last = NaN;
-      for (const [at, what] of rows) {
-        if (what.includes('status Processing') && last === at) continue;
-        console.log(`${String(at).padStart(6)} ms  ${what}`);
-        last = at;
-      }
+      for (const [at, what] of rows) console.log(`${String(at).padStart(6)} ms  ${what}`);
       const lastDone = Math.max(...intervals.map((x) => x[1]));
       const firstStart = Math.min(...intervals.map((x) => x[0]));
       console.log(`before the first job started: ${firstStart} ms; after the last completed: ${exit - lastDone} ms; wall ${exit} ms`);
