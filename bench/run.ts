@@ -21,6 +21,7 @@ import { demoLeads, exportLeads } from './scenarios/export-leads.js';
 import { exportSqlite } from './scenarios/export-sqlite.js';
 import { extract } from './scenarios/extract.js';
 import { importNdjson } from './scenarios/import.js';
+import { importPostgres } from './scenarios/import-postgres.js';
 import { memory } from './scenarios/memory.js';
 import { statusLoad } from './scenarios/status-load.js';
 
@@ -30,6 +31,7 @@ const SCENARIOS: Record<string, Scenario> = {
   download: downloadFile,
   'status-load': statusLoad,
   import: importNdjson,
+  'import-postgres': importPostgres,
   memory,
   extract,
   'export-leads': exportLeads,
@@ -60,7 +62,8 @@ async function main(): Promise<void> {
   await ensureBinary('sqlite3', 'sqlite3', log);
   await ensureBinary('nginx', 'nginx-light', log).catch(() => ensureBinary('nginx', 'nginx', log));
   let postgres: Postgres | undefined;
-  const needPg = only.includes('export-postgres') || only.includes('memory');
+  const needPgData = only.includes('export-postgres') || only.includes('memory');
+  const needPg = needPgData || only.includes('import-postgres');
   if (needPg) {
     await ensureBinary('psql', 'postgresql-client', log);
     postgres = await ensurePostgres(join(args.dir!, 'pg'), REPO, log);
@@ -73,9 +76,10 @@ async function main(): Promise<void> {
     // Export files of earlier runs (the scenarios delete theirs, a killed run may not have).
     rmSync(join(dataset.dataDir, 'exports'), { recursive: true, force: true });
     log(`  ${dataset.rows.toLocaleString('en-US')} activities, ${dataset.windowRows.toLocaleString('en-US')} in the 31-day window`);
-    const pg = postgres ? { ...(await postgresDataset(postgres.url, perDay, log)), baseUrl: postgres.url } : undefined;
+    const pg = postgres && needPgData ? { ...(await postgresDataset(postgres.url, perDay, log)), baseUrl: postgres.url } : undefined;
     const ctx: BenchContext = {
       quick, root, dataset, pg, log,
+      ...(postgres ? { pgBaseUrl: postgres.url } : {}),
       samples: Number(args.samples ?? (quick ? 3 : 5)),
       importRows: quick ? 100_000 : 1_000_000,
       ...(args.profile ? { profileDir: join(root, 'profiles') } : {}),

@@ -11,6 +11,8 @@ export interface BenchContext {
   dataset: Dataset;
   /** PostgreSQL store URL (with ?schema=) holding the same August, when PostgreSQL is available. */
   pg?: { url: string; baseUrl: string; windowRows: number };
+  /** The PostgreSQL server's URL (no schema), when a scenario that needs one was selected. */
+  pgBaseUrl?: string;
   /** Rows in the NDJSON import file. */
   importRows: number;
   /** Write a CPU profile of the server (node --cpu-prof) into this directory, when set. */

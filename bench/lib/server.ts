@@ -34,9 +34,12 @@ export interface Serve extends Started {
   exportTimes(exportId: string): Promise<{ startedAt: number; completedAt: number }>;
 }
 
-/** Starts `tidemark serve --port 0` and waits until it listens. `nodeArgs` go before the CLI (e.g. --cpu-prof). */
-export async function startServe(s: StoreArgs, extra: string[] = [], nodeArgs: string[] = []): Promise<Serve> {
-  const args = [...nodeArgs, CLI, 'serve', '--port', '0', ...storeFlags(s), '--rate-limit', 'off', '--max-concurrent-requests', 'off',
+/**
+ * Starts `tidemark serve --port 0` and waits until it listens. `nodeArgs` go before the CLI (e.g.
+ * --cpu-prof); `cli` is another checkout's bin/tidemark.js for a before/after.
+ */
+export async function startServe(s: StoreArgs, extra: string[] = [], nodeArgs: string[] = [], cli = CLI): Promise<Serve> {
+  const args = [...nodeArgs, cli, 'serve', '--port', '0', ...storeFlags(s), '--rate-limit', 'off', '--max-concurrent-requests', 'off',
     '--daily-call-quota', '0', '--daily-quota-mb', '0', ...extra];
   const child = start(process.execPath, args, { cwd: REPO });
   const m = await child.waitFor(/listening on (http:\/\/\S+)/, 60_000);

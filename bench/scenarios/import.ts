@@ -15,7 +15,7 @@ import { run } from '../lib/proc.js';
 import { CLI, REPO } from '../lib/server.js';
 import { fmt, interleaved, measure, type ScenarioResult } from '../lib/stats.js';
 
-async function rawInsert(file: string, dir: string): Promise<{ ms: number; rows: number }> {
+export async function rawInsert(file: string, dir: string): Promise<{ ms: number; rows: number }> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'tidemark.sqlite');
@@ -40,11 +40,11 @@ async function rawInsert(file: string, dir: string): Promise<{ ms: number; rows:
   return { ms: performance.now() - t0, rows };
 }
 
-async function cliImport(file: string, dir: string): Promise<{ ms: number; rows: number }> {
+export async function cliImport(file: string, dir: string, cli = CLI): Promise<{ ms: number; rows: number }> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   await new SqliteStore(join(dir, 'tidemark.sqlite')).close();
-  const r = await run(process.execPath, [CLI, 'import', file, '--data-dir', dir], { cwd: REPO });
+  const r = await run(process.execPath, [cli, 'import', file, '--data-dir', dir], { cwd: REPO });
   const rows = Number(r.stdout.match(/imported (\d+) activities/)?.[1] ?? NaN);
   return { ms: r.ms, rows };
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { tlsDir } from '../config/config.js';
+import { tlsDir } from '../config/serve-flags.js';
 import { fail } from './store-options.js';
 
 export function registerCa(program: Command): void {

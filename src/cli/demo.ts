@@ -1,8 +1,6 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parseMarketoDate } from '../domain/dates.js';
-import { DEMO_DEFAULTS, ensureDemoUser, todayUtc, writeDemo } from '../demo/seed.js';
-import { MAX_ACTIVITIES_PER_DAY } from '../demo/day.js';
+import { DEMO_DEFAULTS, MAX_ACTIVITIES_PER_DAY } from '../demo/defaults.js';
 import { fail, openStoreFrom, withStoreOptions } from './store-options.js';
 
 const positiveInt = (name: string) => (v: string) => {
@@ -18,6 +16,8 @@ export function registerDemo(program: Command): void {
     .option('--end <date>', 'end of the data set (exclusive); default: today 00:00 UTC')
     .option('--json', 'print one JSON object {activities, seconds, clientId, clientSecret} and nothing else on stdout')
     .action(async (opts: { days: number; activitiesPerDay: number; seed: number; end?: string; json?: boolean; dataDir?: string; databaseUrl?: string }) => {
+      // Loaded when it runs: the generator and its tables are of no use to the other commands.
+      const [{ ensureDemoUser, todayUtc, writeDemo }, { SingleBar }] = await Promise.all([import('../demo/seed.js'), import('cli-progress')]);
       const end = opts.end ? parseMarketoDate(opts.end)?.ms : todayUtc(Date.now());
       if (end === undefined) fail(`--end '${opts.end}' is not a date`, 2);
       if (opts.activitiesPerDay * 1.15 > MAX_ACTIVITIES_PER_DAY) fail(`--activities-per-day must be at most ${Math.floor(MAX_ACTIVITIES_PER_DAY / 1.15)}`, 2);

@@ -3,7 +3,7 @@
  * EmulatorClient. Each command prints the server's answer as one JSON line on stdout.
  */
 import type { Command } from 'commander';
-import { EmulatorClient, isMarketoError } from '@tidemark/client';
+import type { EmulatorClient } from '@tidemark/client';
 import { parseDuration } from '../lib/duration.js';
 import { fail } from './store-options.js';
 
@@ -12,7 +12,9 @@ interface Common {
   adminToken?: string;
 }
 
-function client(opts: Common): EmulatorClient {
+async function client(opts: Common): Promise<EmulatorClient> {
+  // Loaded when a control runs: every other command starts without the client SDK.
+  const { EmulatorClient } = await import('@tidemark/client');
   const endpoint = opts.endpoint ?? process.env.TIDEMARK_ENDPOINT;
   const adminToken = opts.adminToken ?? process.env.TIDEMARK_ADMIN_TOKEN;
   if (!endpoint) fail('--endpoint (or TIDEMARK_ENDPOINT) is required', 2);
@@ -33,8 +35,9 @@ function countArg(text: string, flag: string): number {
 /** Runs one control and prints its answer; API and network errors exit 1 with the message. */
 async function run(opts: Common, action: (c: EmulatorClient) => Promise<unknown>): Promise<void> {
   try {
-    process.stdout.write(`${JSON.stringify(await action(client(opts)))}\n`);
+    process.stdout.write(`${JSON.stringify(await action(await client(opts)))}\n`);
   } catch (err) {
+    const { isMarketoError } = await import('@tidemark/client');
     if (isMarketoError(err)) fail(err.message);
     throw err;
   }

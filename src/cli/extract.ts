@@ -4,7 +4,6 @@
  * untouched.
  */
 import type { Command } from 'commander';
-import { runExtractCommand } from '@tidemark/client/internal';
 
 export function registerExtract(program: Command): void {
   program.command('extract')
@@ -14,6 +13,8 @@ export function registerExtract(program: Command): void {
     .allowExcessArguments()
     .argument('[flags...]')
     .action(async (flags: string[]) => {
+      // Loaded when it runs, so the other commands start without the client.
+      const { runExtractCommand } = await import('@tidemark/client/internal');
       const code = await runExtractCommand(flags, { name: 'tidemark extract', version: program.version() ?? '' });
       // Sockets kept alive by fetch must not hold the process open after the answer is known.
       process.exit(code);

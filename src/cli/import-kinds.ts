@@ -22,8 +22,8 @@ export interface RecordReader<R> {
 export interface ImportKind<R> {
   /** Loads what reading needs from the store. */
   reader(store: Store): Promise<RecordReader<R>>;
-  /** Stores the records all-or-nothing; the summary's first parts, in words and as counts (`--json`). */
-  write(store: Store, records: AsyncIterable<R>): Promise<{ parts: string[]; counts: Record<string, number> }>;
+  /** Stores the records (in batches) all-or-nothing; the summary's first parts, in words and as counts (`--json`). */
+  write(store: Store, records: AsyncIterable<R[]>): Promise<{ parts: string[]; counts: Record<string, number> }>;
 }
 
 /** A text column as it stands; the parsers read field values from text by their data type. */

@@ -3,21 +3,14 @@
  * writes it (CSV/TSV/SSV with a header of field names, `null` literals), so production exports
  * can be replayed. Each yields plain records for the kind's parser (parseActivityRecord, ...).
  */
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { CsvReader, FORMAT_DELIMITERS, type CsvRecord } from '@tidemark/client/internal';
+import type { CsvRecord } from '@tidemark/client/internal';
+import { NdjsonLines } from './ndjson-lines.js';
+import type { SourceBatch, SourceRecord } from './source-record.js';
+
+export type { SourceBatch, SourceRecord } from './source-record.js';
 
 export type ImportFormat = 'ndjson' | 'csv' | 'tsv' | 'ssv';
-
-export interface SourceRecord {
-  /** Line where the record starts, for error messages. */
-  line: number;
-  /** Bytes read so far, for progress. */
-  bytes: number;
-  record: unknown;
-  /** Set when the input itself is unreadable at this record. */
-  error?: string;
-}
 
 export function formatOf(file: string, given?: string): ImportFormat | undefined {
   const f = (given ?? (/\.(csv|tsv|ssv)$/i.exec(file)?.[1] ?? 'ndjson')).toLowerCase();
@@ -53,69 +46,74 @@ export const ACTIVITY_COLUMNS: ColumnRules = {
   },
 };
 
-export async function* readSource(input: Readable, format: ImportFormat, columns: ColumnRules = ACTIVITY_COLUMNS): AsyncGenerator<SourceRecord> {
+export async function* readSource(input: Readable, format: ImportFormat, columns: ColumnRules = ACTIVITY_COLUMNS): AsyncGenerator<SourceBatch> {
   if (format === 'ndjson') yield* ndjson(input);
   else yield* exportFile(input, format, columns);
 }
 
-async function* ndjson(input: Readable): AsyncGenerator<SourceRecord> {
-  let line = 0;
+async function* ndjson(input: Readable): AsyncGenerator<SourceBatch> {
+  const lines = new NdjsonLines();
   let bytes = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-    line++;
-    bytes += Buffer.byteLength(text) + 1;
-    if (text.trim() === '') continue;
-    try {
-      yield { line, bytes, record: JSON.parse(text) };
-    } catch {
-      yield { line, bytes, record: undefined, error: 'not valid JSON' };
-    }
+  for await (const chunk of input) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    bytes += buf.length;
+    yield { records: lines.push(buf), bytes };
   }
+  yield { records: lines.end(), bytes };
 }
 
 const INTEGER_COLUMNS = new Set(['leadId', 'activityTypeId', 'campaignId', 'primaryAttributeValueId']);
 const KNOWN = new Set(['marketoGUID', 'leadId', 'activityDate', 'activityTypeId', 'campaignId', 'primaryAttributeValueId',
   'primaryAttributeValue', 'attributes', 'actionResult']);
 
-async function* exportFile(input: Readable, format: 'csv' | 'tsv' | 'ssv', columns: ColumnRules): AsyncGenerator<SourceRecord> {
+async function* exportFile(input: Readable, format: 'csv' | 'tsv' | 'ssv', columns: ColumnRules): AsyncGenerator<SourceBatch> {
+  // The client's CSV reader, loaded only for export files: an NDJSON import starts without the client.
+  const { CsvReader, FORMAT_DELIMITERS } = await import('@tidemark/client/internal');
   const reader = new CsvReader(FORMAT_DELIMITERS[format.toUpperCase() as 'CSV']);
   let header: string[] | undefined;
   let line = 1;
   let bytes = 0;
+  let stop = false;
   input.setEncoding('utf8');
-  const convert = function* (records: CsvRecord[]): Generator<SourceRecord> {
+  const convert = (records: CsvRecord[]): SourceRecord[] => {
+    const out: SourceRecord[] = [];
     for (const rec of records) {
+      if (stop) break;
       const at = line;
       line += (rec.raw.match(/\n/g) ?? []).length;
-      bytes += Buffer.byteLength(rec.raw);
       if (!header) {
         header = rec.fields;
         const unknown = header.filter((h) => !columns.known(h));
         if (unknown.length) {
-          yield { line: at, bytes, record: undefined, error: `unknown column(s) ${unknown.join(', ')}; the header must use Marketo's field names` };
-          return;
+          out.push({ line: at, record: undefined, error: `unknown column(s) ${unknown.join(', ')}; the header must use Marketo's field names` });
+          stop = true;
         }
         continue;
       }
       if (rec.raw.trim() === '') continue;
       if (rec.fields.length !== header.length) {
-        yield { line: at, bytes, record: undefined, error: `expected ${header.length} columns, found ${rec.fields.length}` };
+        out.push({ line: at, record: undefined, error: `expected ${header.length} columns, found ${rec.fields.length}` });
         continue;
       }
-      const out: Record<string, unknown> = {};
+      const values: Record<string, unknown> = {};
       let error: string | undefined;
       header.forEach((name, i) => {
         const text = rec.fields[i]!;
-        if (text === 'null' && !rec.quoted[i]) out[name] = null;
+        if (text === 'null' && !rec.quoted[i]) values[name] = null;
         else {
           const value = columns.value(name, text);
           if (value instanceof ColumnError) error ??= value.message;
-          else out[name] = value;
+          else values[name] = value;
         }
       });
-      yield error ? { line: at, bytes, record: undefined, error } : { line: at, bytes, record: out };
+      out.push(error ? { line: at, record: undefined, error } : { line: at, record: values });
     }
+    return out;
   };
-  for await (const chunk of input) yield* convert(reader.push(chunk as string));
-  yield* convert(reader.end());
+  for await (const chunk of input) {
+    bytes += Buffer.byteLength(chunk as string);
+    yield { records: convert(reader.push(chunk as string)), bytes };
+    if (stop) return;
+  }
+  yield { records: convert(reader.end()), bytes };
 }

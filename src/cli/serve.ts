@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { existsSync, rmSync } from 'node:fs';
-import { ConfigError, envName, loadServeConfig, SERVE_FLAGS, takesValue, type Config } from '../config/config.js';
-import { ensureDemoData, ensureDemoUser } from '../demo/seed.js';
+import type { Config } from '../config/config.js';
+import { envName, SERVE_FLAGS, takesValue } from '../config/serve-flags.js';
 import type { Tidemark } from '../server/main.js';
 import { fail } from './store-options.js';
 
@@ -21,6 +21,9 @@ export function registerServe(program: Command): void {
     cmd.option(takesValue(flag, fallback) ? `--${flag} <value>` : `--${flag}`, help + suffix);
   }
   cmd.action(async (opts: Record<string, unknown>) => {
+    // Loaded here, not at start-up: the config schema (zod) and the server's modules take 0.2 s,
+    // which every other command (extract above all) would pay for nothing.
+    const { ConfigError, loadServeConfig } = await import('../config/config.js');
     let config;
     try {
       config = loadServeConfig(opts, process.env);
@@ -31,8 +34,6 @@ export function registerServe(program: Command): void {
     // The demo's console needs an admin token to sign in with; without one given, this process
     // makes its own (never printed: the one-time link below signs the person in).
     if (config.demo) config = { ...config, adminToken: config.adminToken ?? randomBytes(24).toString('base64url') };
-    // Loaded here, not at start-up: the server's modules take 0.15 s, which every other command
-    // (extract above all) would pay for nothing.
     const { createTidemark } = await import('../server/main.js');
     // A start that fails (a port in use, say) must not leave a data dir it made behind.
     const madeDataDir = !existsSync(config.dataDir);
@@ -59,6 +60,7 @@ export function registerServe(program: Command): void {
 async function start(tidemark: Tidemark, config: Config): Promise<void> {
   let demoNote = '';
   if (config.demo) {
+    const { ensureDemoData, ensureDemoUser } = await import('../demo/seed.js');
     const user = await ensureDemoUser(tidemark.store, Date.now());
     // First start: 30 days up to today; later starts add the days since the last one (the calendar moves on).
     const written = await ensureDemoData(tidemark.store, Date.now(), (line) => process.stderr.write(`${line}\n`));

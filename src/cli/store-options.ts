@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { sqliteFile } from '../config/config.js';
+import { sqliteFile } from '../config/serve-flags.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 

@@ -13,6 +13,7 @@ import type { MemberRecord } from '../domain/program-member-record.js';
 import {
   formFill, FORMS, LISTS, listAdd, newLead, passiveActivity, programStatus, PROGRAMS, scoreChange, statusChange, type Primary,
 } from './attributes.js';
+import { MAX_ACTIVITIES_PER_DAY } from './defaults.js';
 import { DEMO_NURTURE_PROGRAM, DEMO_PROGRAM_STATUSES } from './catalog.js';
 import { BASE_LEAD_IDS, DELETED_BASE_LEADS, LEAD_STATUSES, leadValues, pickFrom, prng, textValues, type Random } from './people.js';
 
@@ -22,8 +23,8 @@ export const GUID_STRIDE = 1_000_000;
 /** Id of a day's i-th new lead: DEMO_LEAD_BASE + day × LEAD_STRIDE + i. */
 export const DEMO_LEAD_BASE = 10_000_000;
 export const LEAD_STRIDE = 10_000;
-/** Bounds that keep days' GUIDs and lead ids apart. */
-export const MAX_ACTIVITIES_PER_DAY = 800_000;
+/** Bounds that keep days' GUIDs and lead ids apart (defaults.ts). */
+export { MAX_ACTIVITIES_PER_DAY };
 
 export interface DemoDay {
   /** Days since 1970-01-01 (UTC). */

@@ -10,8 +10,9 @@ import { DEMO_CATALOG, DEMO_CATALOG_DATE } from './catalog.js';
 import { DEMO_GUID_BASE, GUID_STRIDE, type DemoDay } from './day.js';
 import { DEMO_USER, demoDayNumbers, demoDays, type DemoOptions } from './generate.js';
 import { baseLeads } from './people.js';
+import { DEMO_DEFAULTS } from './defaults.js';
 
-export const DEMO_DEFAULTS = { days: 30, activitiesPerDay: 2000, seed: 1 } as const;
+export { DEMO_DEFAULTS };
 
 /** How far back a later `serve --demo` start looks for the last demo day it wrote. */
 const TOP_UP_LOOKBACK_DAYS = 400;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { parseActivityRecord, type Activity } from './activity.js';
 
 const RECORD = {
@@ -81,13 +82,14 @@ describe('parseActivityRecord: valid records', () => {
 
 describe('parseActivityRecord: marketoGUID', () => {
   const valid: [unknown, string][] = [
-    ['1', '1'], [1, '1'], ['0042', '42'], ['9223372036854775807', '9223372036854775807'],
+    ['1', '1'], [1, '1'], ['0042', '42'], ['9223372036854775807', '9223372036854775807'], ['999999999999999999', '999999999999999999'],
+    ['000000000000000001', '1'], ['0999999999999999999', '999999999999999999'],
     [Number.MAX_SAFE_INTEGER, '9007199254740991'], ['1234567890123456789', '1234567890123456789'],
   ];
   for (const [given, stored] of valid) {
     test(`${JSON.stringify(given)} -> ${stored}`, () => assert.equal(ok({ ...RECORD, marketoGUID: given }).activity.marketoGUID, stored));
   }
-  const invalid: unknown[] = ['0', 0, -1, '-1', '9223372036854775808', '12345678901234567890', 'abc', '1.5', 1.5, '', ' 1', 2 ** 60, true, {}];
+  const invalid: unknown[] = ['0', 0, '000', -1, '-1', '9223372036854775808', '9999999999999999999', '12345678901234567890', 'abc', '1.5', 1.5, '', ' 1', 2 ** 60, true, {}];
   for (const given of invalid) {
     test(`${JSON.stringify(given)} is rejected`, () => fails({ ...RECORD, marketoGUID: given }, /marketoGUID/));
   }
@@ -147,4 +149,26 @@ describe('parseActivityRecord: invalid records', () => {
     ['attributes entry not an object', { ...RECORD, attributes: ['x'] }, /non-empty name/],
   ];
   for (const [label, raw, reason] of cases) test(label, () => fails(raw, reason));
+});
+
+// The usual object of strings, numbers and booleans is written without being copied; the REST
+// form (an array) always takes the general path. Both must write the same attributes and count
+// the same NUL bytes.
+describe('parseActivityRecord: attributes, object form against REST form', () => {
+  test('the same text and NUL count for any attributes', () => {
+    const text = fc.oneof(fc.string(), fc.constantFrom('a\0b', '\0', '\ud800', 'é✓'));
+    const value = fc.oneof(text, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null),
+      fc.dictionary(text, fc.oneof(text, fc.integer(), fc.constant(null)), { maxKeys: 3 }), fc.array(text, { maxLength: 3 }));
+    const name = fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom('__proto__', 'a\0', '0', '17', 'constructor'));
+    fc.assert(fc.property(fc.array(fc.tuple(name, value), { maxLength: 6 }), (pairs) => {
+      const object: Record<string, unknown> = {};
+      for (const [n, v] of pairs) Object.defineProperty(object, n, { value: v, enumerable: true, writable: true, configurable: true });
+      const rest = Object.entries(object).map(([n, v]) => ({ name: n, value: v }));
+      const a = parseActivityRecord({ ...RECORD, attributes: object });
+      const b = parseActivityRecord({ ...RECORD, attributes: rest });
+      assert.ok(a.ok && b.ok);
+      assert.equal(a.activity.attributes, b.activity.attributes);
+      assert.equal(a.nulBytes, b.nulBytes);
+    }), { numRuns: 3000 });
+  });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { chicagoDayStart, DAY_MS, formatMarketoDate, nextChicagoDayStart, parseMarketoDate } from './dates.js';
 
 const HOUR = 3_600_000;
@@ -65,6 +66,20 @@ describe('parseMarketoDate', () => {
       assert.equal(parseMarketoDate(input), undefined);
     });
   }
+
+  // `...Z` of 20 characters is read digit by digit; `+00:00` takes the general path: both must agree.
+  test('the Z form agrees with the +00:00 form, valid or not', () => {
+    const two = (max: number) => fc.oneof(fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0')), fc.constantFrom('-1', 'x0', '0x', ' 1', '1:'));
+    const text = fc.tuple(fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')), two(13), two(32), two(25), two(61), two(61))
+      .map(([y, mo, d, h, mi, s]) => `${y}-${mo}-${d}T${h}:${mi}:${s}`);
+    fc.assert(fc.property(text, (t) => {
+      assert.deepEqual(parseMarketoDate(`${t}Z`), parseMarketoDate(`${t}+00:00`), t);
+    }), { numRuns: 20_000 });
+    for (const t of ['0099-12-31T23:59:59', '0100-01-01T00:00:00', '2024-02-29T12:00:00', '2100-02-29T00:00:00', '9999-12-31T23:59:59', '2021-07-01T12:3x:00', '2021-07-01Tx2:30:00', '2021-07-01T12:30:-1', '2021-0x-01T12:30:00']) {
+      assert.deepEqual(parseMarketoDate(`${t}Z`), parseMarketoDate(`${t}+00:00`), t);
+    }
+    assert.equal(parseMarketoDate('0099-12-31T23:59:59Z')!.ms, Date.parse('0099-12-31T23:59:59Z'), 'years below 100 are not 19xx');
+  });
 });
 
 describe('formatMarketoDate', () => {

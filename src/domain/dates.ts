@@ -15,6 +15,10 @@ export interface ParsedDate {
  * Impossible calendar dates (2024-02-30, 25:00) are rejected. Returns undefined when it does not parse.
  */
 export function parseMarketoDate(text: string): ParsedDate | undefined {
+  if (text.length === 20) {
+    const ms = utcSecondMs(text);
+    if (ms !== undefined) return { ms, hasFraction: false };
+  }
   const m = MARKETO_DATE.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac, zone] = m;
@@ -37,6 +41,33 @@ export function parseMarketoDate(text: string): ParsedDate | undefined {
   return { ms, hasFraction: frac !== undefined };
 }
 
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ` (the form exports write and most imports carry) read digit by digit,
+ * or undefined for anything else (the general parser then decides). Years 0000 to 0099 go the
+ * general way too, as Date.UTC maps them to 1900-1999.
+ */
+function utcSecondMs(t: string): number | undefined {
+  if (t.charCodeAt(4) !== 0x2d || t.charCodeAt(7) !== 0x2d || t.charCodeAt(10) !== 0x54 || t.charCodeAt(13) !== 0x3a ||
+      t.charCodeAt(16) !== 0x3a || t.charCodeAt(19) !== 0x5a) return undefined;
+  const year = digits(t, 0, 4), month = digits(t, 5, 2), day = digits(t, 8, 2);
+  const hour = digits(t, 11, 2), minute = digits(t, 14, 2), second = digits(t, 17, 2);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
+      second > 59) return undefined;
+  if (day > 28 && day > daysInMonth(year, month)) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+/** The number `n` decimal digits of `t` at `at` spell, or -1 when one of them is not a digit. */
+function digits(t: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = t.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
@@ -48,7 +79,10 @@ export function formatMarketoDate(ms: number): string {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-const chicagoParts = new Intl.DateTimeFormat('en-US', {
+// Made on first use: building it loads the time zone data (20 ms), which a CLI command that never
+// asks about Chicago's day should not pay at start-up.
+let chicagoParts: Intl.DateTimeFormat | undefined;
+const chicagoFormat = (): Intl.DateTimeFormat => (chicagoParts ??= new Intl.DateTimeFormat('en-US', {
   timeZone: 'America/Chicago',
   hourCycle: 'h23',
   year: 'numeric',
@@ -57,10 +91,10 @@ const chicagoParts = new Intl.DateTimeFormat('en-US', {
   hour: '2-digit',
   minute: '2-digit',
   second: '2-digit',
-});
+}));
 
 function chicagoOffsetMs(ms: number): number {
-  const p = Object.fromEntries(chicagoParts.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(chicagoFormat().formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
   const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
   return asUtc - Math.floor(ms / 1000) * 1000;
 }

@@ -85,9 +85,8 @@ export class FsFileStore implements FileStore {
     }
   }
 
-  async readAt(exportId: string, buf: Buffer, position: number, length: number): Promise<number> {
-    const handle = await this.open.get(this.path(exportId));
-    return (await handle.read(buf, 0, length, position)).bytesRead;
+  readAt(exportId: string, buf: Buffer, position: number, length: number): Promise<number> {
+    return this.open.read(this.path(exportId), buf, position, length);
   }
 
   remove(exportId: string): void {

@@ -42,3 +42,43 @@ test('past 32 open files the least recently used is closed', async () => {
   await assert.rejects(second.read(buf, 0, 1, 0), /closed|EBADF/);
   files.closeAll();
 });
+
+test('reads: the first through the thread pool while the file opens, then on this thread; a slow read sends the rest to the pool', async () => {
+  const files = new OpenFiles();
+  const p = join(dir, 'r');
+  const bytes = Buffer.from('0123456789');
+  writeFileSync(p, bytes);
+  const buf = Buffer.alloc(4);
+  assert.equal(await files.read(p, buf, 3, 4), 4);
+  assert.equal(buf.toString(), '3456');
+  assert.equal(files.readMode(p), 'sync');
+  assert.equal(await files.read(p, buf, 8, 4), 2, 'a read past the end gives what there is');
+  assert.equal(buf.subarray(0, 2).toString(), '89');
+
+  const slow = new OpenFiles(-1); // every read counts as slow
+  await slow.read(p, buf, 0, 4);
+  assert.equal(slow.readMode(p), 'sync', 'the read that opened the file went to the pool');
+  assert.equal(await slow.read(p, buf, 1, 4), 4);
+  assert.equal(slow.readMode(p), 'pool', 'one slow read, and the file is read in the pool');
+  assert.equal(await slow.read(p, buf, 2, 4), 4);
+  assert.equal(buf.toString(), '2345');
+  files.closeAll();
+  slow.closeAll();
+});
+
+test('a closed file is never read through its old descriptor: the next read opens the path again', async () => {
+  const files = new OpenFiles();
+  const p = join(dir, 'c');
+  writeFileSync(p, 'first');
+  const buf = Buffer.alloc(5);
+  await files.read(p, buf, 0, 5);
+  assert.equal(files.readMode(p), 'sync');
+  files.close(p);
+  assert.equal(files.readMode(p), undefined);
+  writeFileSync(join(dir, 'other'), 'other'); // may take the old descriptor's number
+  rmSync(p);
+  writeFileSync(p, 'again');
+  assert.equal(await files.read(p, buf, 0, 5), 5);
+  assert.equal(buf.toString(), 'again');
+  files.closeAll();
+});

@@ -12,6 +12,9 @@ import type { ExportFilter } from '../domain/export-request.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
 import type { LeadRecord } from '../domain/lead-record.js';
 import type { MemberRecord } from '../domain/program-member-record.js';
+import type { RecordSource } from './record-source.js';
+
+export type { RecordSource } from './record-source.js';
 
 /** The documented roles; a role may also be a comma-separated list of permissions (domain/permissions.ts). */
 export const ROLES = ['read-only-activity', 'read-write-activity', 'none'] as const;
@@ -248,7 +251,7 @@ export interface Store {
    * whose marketoGUID exists already are counted as duplicates and left as they are.
    * @example await store.importActivities(parsedRecords())
    */
-  importActivities(records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult>;
+  importActivities(records: RecordSource<Activity>): Promise<ImportResult>;
   /** @example const n = await store.countActivities() */
   countActivities(): Promise<number>;
   /**
@@ -294,13 +297,13 @@ export interface Store {
    * call the last record of an id wins.
    * @example await store.importLeads([{ id: 1001, createdAt, updatedAt: createdAt, lastChangeAt: createdAt, state: 'active', values: { email: 'a@example.com' } }])
    */
-  importLeads(records: AsyncIterable<LeadRecord> | Iterable<LeadRecord>): Promise<UpsertResult>;
+  importLeads(records: RecordSource<LeadRecord>): Promise<UpsertResult>;
   /**
    * Stores program memberships all-or-nothing, by (program, lead), with the same update rules as
    * `importLeads` for the fields; statusName, isExhausted, nurtureCadence and the dates are replaced.
    * @example await store.importProgramMembers(parsedMembers())
    */
-  importProgramMembers(records: AsyncIterable<MemberRecord> | Iterable<MemberRecord>): Promise<UpsertResult>;
+  importProgramMembers(records: RecordSource<MemberRecord>): Promise<UpsertResult>;
   /** Active leads (not deleted, merged or known only from activities). @example await store.countLeads() */
   countLeads(): Promise<number>;
   /**

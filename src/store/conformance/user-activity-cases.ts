@@ -99,6 +99,16 @@ export const activityCases: Record<string, StoreCase> = {
     const later = stored.filter((a) => first.get(a.marketoGUID) !== a.primaryAttributeValue);
     assert.deepEqual(later.slice(0, 3).map((a) => `${a.marketoGUID}: ${a.primaryAttributeValue}`), [], `${later.length} GUIDs kept a later line`);
   },
+  'importActivities in GUID order stores every month it spans, year 1 to 9999, and skips GUIDs stored before': async (store) => {
+    // In rising GUID order (the copy needs no sort) but not in date order; months far apart.
+    const dates = ['0001-01-01T00:00:00Z', '0050-06-15T12:00:00Z', '2025-07-31T23:59:59Z', '2025-08-01T00:00:00Z', '1999-12-31T23:59:59Z', '9999-12-31T23:59:59Z'];
+    const rows = dates.map((d, i) => activity({ marketoGUID: String(10 + i), activityDate: Date.parse(d), primaryAttributeValue: d }));
+    await store.importActivities([rows[2]!]);
+    assert.deepEqual(await store.importActivities(rows), { inserted: 5, duplicates: 1 });
+    assert.equal(await store.countActivities(), 6);
+    const since1970 = (await collect(store.exportRows(EVERYTHING))).map((a) => a.primaryAttributeValue);
+    assert.deepEqual(since1970, ['1999-12-31T23:59:59Z', '2025-07-31T23:59:59Z', '2025-08-01T00:00:00Z', '9999-12-31T23:59:59Z']);
+  },
   'importActivities accepts an async iterable, and an empty one': async (store) => {
     const items = [activity(), activity()];
     async function* gen(): AsyncGenerator<Activity> {

@@ -9,25 +9,59 @@ import type { Activity } from '../../domain/activity.js';
 import type { ActivityExportRequest, ExportFilter } from '../../domain/export-request.js';
 import { formatRow } from '../../domain/file-format.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
+import { batchesOf, type RecordSource } from '../record-source.js';
 import type { ExportKey, ExportSlice, ImportResult, LineChunk, PlannedSlice } from '../store.js';
 import type { Client, PgAccess } from './pg-access.js';
 import { copyTextLine, exportCopy, exportCount, exportKeyAt, exportRowsPage, IMPORT_LOCK, SQL } from './sql.js';
 
 /**
  * COPY into a temp table, then one transaction creates the month partitions the data needs and
- * moves the new rows over; a failure anywhere leaves the store as it was.
+ * moves the new rows over; a failure anywhere leaves the store as it was. The client notes the
+ * months and the GUID order while it writes the COPY text: a full scan of the stage for the
+ * months, and the sort for "first line of a GUID wins" when no GUID can repeat, cost a third of
+ * the move (docs/performance.md).
  */
-export function importActivities(db: PgAccess, records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
+export function importActivities(db: PgAccess, records: RecordSource<Activity>): Promise<ImportResult> {
   return db.tx(async (c) => {
     await c.query(SQL.createStage);
-    await pipeline(Readable.from(batchLines(records)), c.query(copyFrom(SQL.copyStage)));
+    const shape = new StagedShape();
+    await pipeline(Readable.from(batchLines(records, shape)), c.query(copyFrom(SQL.copyStage)));
     const seen = (await c.query(SQL.countStage)).rows[0].n as number;
     await c.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
-    await ensurePartitions(c);
+    await ensurePartitions(c, shape.months);
     await c.query(SQL.copyStageLeads);
-    const inserted = (await c.query(SQL.copyStageActivities)).rowCount ?? 0;
+    const inserted = (await c.query(shape.inGuidOrder ? SQL.copyOrderedStageActivities : SQL.copyStageActivities)).rowCount ?? 0;
     return { inserted, duplicates: seen - inserted };
   });
+}
+
+/** What the COPY text held: the months (epoch seconds of each month's start) and whether the GUIDs strictly rose. */
+class StagedShape {
+  readonly months = new Set<number>();
+  inGuidOrder = true;
+  private lastGuid = '';
+  /** The month [from, to) of the last row, in ms: most rows fall in the same month as the one before. */
+  private monthFrom = 0;
+  private monthTo = -1;
+
+  note(a: Activity): void {
+    const guid = a.marketoGUID;
+    // Canonical decimal text (no leading zeros): longer is larger, same length compares as text.
+    if (this.inGuidOrder && !(guid.length > this.lastGuid.length || (guid.length === this.lastGuid.length && guid > this.lastGuid))) {
+      this.inGuidOrder = false;
+    }
+    this.lastGuid = guid;
+    const ms = a.activityDate;
+    if (ms >= this.monthFrom && ms < this.monthTo) return;
+    // Not Date.UTC(year, ...): it reads years 0 to 99 as 1900 to 1999, and activities reach back to year 1.
+    const d = new Date(ms);
+    d.setUTCDate(1);
+    d.setUTCHours(0, 0, 0, 0);
+    this.monthFrom = d.getTime();
+    d.setUTCMonth(d.getUTCMonth() + 1);
+    this.monthTo = d.getTime();
+    this.months.add(this.monthFrom / 1000);
+  }
 }
 
 /** Activities posted through the API, each given the next marketoGUID. */
@@ -49,12 +83,16 @@ export function appendActivities(db: PgAccess, records: Omit<Activity, 'marketoG
   });
 }
 
-async function ensurePartitions(c: Client): Promise<void> {
-  for (const r of (await c.query(SQL.stageMonths)).rows as { start: number }[]) {
-    const from = r.start;
+/** The month partitions for `months` (each month's start, epoch seconds), or for the months in the stage. */
+async function ensurePartitions(c: Client, months?: Set<number>): Promise<void> {
+  const starts = months ? [...months] : ((await c.query(SQL.stageMonths)).rows as { start: number }[]).map((r) => r.start);
+  for (const from of starts) {
     const start = new Date(from * 1000);
-    const to = Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1) / 1000;
     const name = `activities_${start.getUTCFullYear()}_${String(start.getUTCMonth() + 1).padStart(2, '0')}`;
+    // Not Date.UTC(year, month + 1, 1): it reads years 0 to 99 as 1900 to 1999, which made year 1's
+    // partition reach to 1901 and collide with any later month before it.
+    start.setUTCMonth(start.getUTCMonth() + 1);
+    const to = start.getTime() / 1000;
     await c.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF activities FOR VALUES FROM (${from}) TO (${to})`);
   }
 }
@@ -142,11 +180,14 @@ async function* formattedLines(rows: AsyncIterable<Activity>, request: ActivityE
   if (n) yield { bytes: Buffer.from(text, 'utf8'), rows: n };
 }
 
-/** Activities as COPY text, in batches of lines so the stream does not pay per row. */
-async function* batchLines(records: AsyncIterable<Activity> | Iterable<Activity>): AsyncGenerator<string> {
+/** Activities as COPY text, in batches of lines so the stream does not pay per row; `shape` notes each row. */
+async function* batchLines(records: RecordSource<Activity>, shape?: StagedShape): AsyncGenerator<string> {
   let buf = '';
-  for await (const a of records) {
-    buf += copyTextLine(a);
+  for await (const batch of batchesOf(records, 1000)) {
+    for (const a of batch) {
+      shape?.note(a);
+      buf += copyTextLine(a);
+    }
     if (buf.length > 1 << 20) {
       yield buf;
       buf = '';

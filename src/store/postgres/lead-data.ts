@@ -12,6 +12,7 @@ import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import { columnSpecs, fieldColumn, isSingleTextColumn, STATE_CODES, toExportValue } from '../lead-columns.js';
 import { cutOffsets, partsFor, slicesBetween } from '../export-slices.js';
+import { batchesOf, type RecordSource } from '../record-source.js';
 import { leadKey, type ExportSlice, type LineChunk, type PlannedSlice, type UpsertResult } from '../store.js';
 import type { LeadExportRequest } from '../../domain/lead-export-request.js';
 import { copyLines } from './activity-data.js';
@@ -30,12 +31,14 @@ export async function ensureColumns(c: Client, table: 'leads' | 'program_members
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 /** Records as COPY text lines, in batches; `given` collects the fields any record gives. */
-async function* copyBatches<R>(records: AsyncIterable<R> | Iterable<R>, line: (r: R) => (string | number | null)[],
+async function* copyBatches<R>(records: RecordSource<R>, line: (r: R) => (string | number | null)[],
   fields: (r: R) => string[], given: Set<string>): AsyncGenerator<string> {
   let buf = '';
-  for await (const r of records) {
-    for (const f of fields(r)) given.add(f);
-    buf += line(r).map(copyText).join('\t') + '\n';
+  for await (const batch of batchesOf(records, 1000)) {
+    for (const r of batch) {
+      for (const f of fields(r)) given.add(f);
+      buf += line(r).map(copyText).join('\t') + '\n';
+    }
     if (buf.length > 1 << 20) {
       yield buf;
       buf = '';
@@ -46,7 +49,7 @@ async function* copyBatches<R>(records: AsyncIterable<R> | Iterable<R>, line: (r
 
 const suffix = (items: readonly string[]) => items.map((x) => `, ${x}`).join('');
 
-export function importLeads(db: PgAccess, records: AsyncIterable<LeadRecord> | Iterable<LeadRecord>): Promise<UpsertResult> {
+export function importLeads(db: PgAccess, records: RecordSource<LeadRecord>): Promise<UpsertResult> {
   return db.tx(async (c) => {
     await c.query(LEAD_STAGE.create);
     const seen = new Set<string>();
@@ -68,7 +71,7 @@ export function importLeads(db: PgAccess, records: AsyncIterable<LeadRecord> | I
   });
 }
 
-export function importMembers(db: PgAccess, records: AsyncIterable<MemberRecord> | Iterable<MemberRecord>): Promise<UpsertResult> {
+export function importMembers(db: PgAccess, records: RecordSource<MemberRecord>): Promise<UpsertResult> {
   return db.tx(async (c) => {
     await c.query(MEMBER_STAGE.create);
     const seen = new Set<string>();

@@ -14,6 +14,7 @@ import type {
   AccessToken, ActivityDayCount, LeadDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, PlannedSlice,
   ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation, UpsertResult,
 } from '../store.js';
+import type { RecordSource } from '../record-source.js';
 import type { AssetPage } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
 import { activityLines, activityRows, appendActivities, importActivities, splitActivities } from './activity-data.js';
@@ -155,7 +156,7 @@ export class PostgresStore implements Store {
   }
 
   // --- activities ---
-  importActivities(records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
+  importActivities(records: RecordSource<Activity>): Promise<ImportResult> {
     return importActivities(this.db, records);
   }
   async countActivities(): Promise<number> {
@@ -174,10 +175,10 @@ export class PostgresStore implements Store {
   }
 
   // --- leads and program members ---
-  importLeads(records: AsyncIterable<LeadRecord> | Iterable<LeadRecord>): Promise<UpsertResult> {
+  importLeads(records: RecordSource<LeadRecord>): Promise<UpsertResult> {
     return importLeads(this.db, records);
   }
-  importProgramMembers(records: AsyncIterable<MemberRecord> | Iterable<MemberRecord>): Promise<UpsertResult> {
+  importProgramMembers(records: RecordSource<MemberRecord>): Promise<UpsertResult> {
     return importMembers(this.db, records);
   }
   async countLeads(): Promise<number> {

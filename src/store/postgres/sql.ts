@@ -120,6 +120,10 @@ export const SQL = {
   copyStageActivities: `INSERT INTO activities (${ACTIVITY_COLUMNS})
     SELECT DISTINCT ON (s.guid) ${ACTIVITY_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')} FROM import_stage s
     WHERE NOT EXISTS (SELECT 1 FROM activities a WHERE a.guid = s.guid) ORDER BY s.guid, s.line`,
+  // The stage in strictly rising GUID order has no GUID twice: nothing to pick, nothing to sort.
+  copyOrderedStageActivities: `INSERT INTO activities (${ACTIVITY_COLUMNS})
+    SELECT ${ACTIVITY_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')} FROM import_stage s
+    WHERE NOT EXISTS (SELECT 1 FROM activities a WHERE a.guid = s.guid)`,
   countStage: 'SELECT count(*)::int AS n FROM import_stage',
   countActivities: 'SELECT count(*)::int AS n FROM activities',
   countActivitiesByGuid: 'SELECT count(*)::int AS n FROM activities WHERE guid BETWEEN $1::bigint AND $2::bigint',

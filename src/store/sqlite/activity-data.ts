@@ -7,6 +7,7 @@ import type { Activity } from '../../domain/activity.js';
 import type { ActivityExportRequest, ExportFilter } from '../../domain/export-request.js';
 import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
 import type { Row } from '../row-mappers.js';
+import { batchesOf, type RecordSource } from '../record-source.js';
 import type { ExportKey, ExportSlice, ImportResult, LineChunk, PlannedSlice } from '../store.js';
 import { exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
 
@@ -15,34 +16,77 @@ import { exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
  * in the main file), then copied in one short transaction. A long import thus never holds the
  * write lock that `serve` needs for job updates, and a crash leaves the store untouched.
  */
-export async function importActivities(db: Database.Database, records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
+export async function importActivities(db: Database.Database, records: RecordSource<Activity>): Promise<ImportResult> {
   db.exec(SQL.createStage);
   try {
-    const stage = db.prepare(SQL.insertStage);
-    let seen = 0;
-    let batch: Activity[] = [];
-    const flush = db.transaction((rows: Activity[]) => {
-      for (const a of rows) {
-        stage.run(BigInt(a.marketoGUID), a.leadId, a.activityDate / 1000, a.activityTypeId, a.campaignId,
-          a.primaryAttributeValueId, a.primaryAttributeValue, a.attributes, a.actionResult);
-      }
-    });
-    for await (const a of records) {
-      seen++;
-      batch.push(a);
-      if (batch.length === 10_000) {
-        flush(batch);
-        batch = [];
-      }
-    }
-    flush(batch);
+    const stage = new ActivityStage(db);
+    for await (const batch of batchesOf(records, STAGE_BATCH)) stage.add(batch);
     const inserted = db.transaction(() => {
       db.prepare(SQL.copyStageLeads).run();
-      return db.prepare(SQL.copyStage).run().changes;
+      // A file in GUID order (an export, a generator) is staged in GUID order with no GUID twice:
+      // its copy needs no sort, which was a fifth of a million-row import.
+      return db.prepare(stage.inGuidOrder ? SQL.copyOrderedStage : SQL.copyStage).run().changes;
     }).immediate();
-    return { inserted, duplicates: seen - inserted };
+    return { inserted, duplicates: stage.rows - inserted };
   } finally {
     db.exec(SQL.dropStage);
+  }
+}
+
+const STAGE_BATCH = 10_000;
+/** Rows a staging INSERT binds at once: one call per row cost more than the temp table's own work. */
+const ROWS_PER_INSERT = 64;
+const COLUMNS = 9;
+
+/** The TEMP stage of one import: rows appended in batches, each batch one transaction. */
+class ActivityStage {
+  rows = 0;
+  /** True while every GUID staged is greater than the one before. */
+  inGuidOrder = true;
+  private lastGuid = '';
+  private readonly one: Database.Statement;
+  private readonly many: Database.Statement;
+  private readonly values: unknown[] = new Array(ROWS_PER_INSERT * COLUMNS);
+  readonly add: (batch: readonly Activity[]) => void;
+
+  constructor(db: Database.Database) {
+    this.one = db.prepare(SQL.insertStage(1));
+    this.many = db.prepare(SQL.insertStage(ROWS_PER_INSERT));
+    this.add = db.transaction((batch: readonly Activity[]) => this.append(batch));
+  }
+
+  private append(batch: readonly Activity[]): void {
+    const { values } = this;
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= batch.length; i += ROWS_PER_INSERT) {
+      for (let j = 0; j < ROWS_PER_INSERT; j++) this.put(values, j * COLUMNS, batch[i + j]!);
+      this.many.run(values);
+    }
+    const one: unknown[] = new Array(COLUMNS);
+    for (; i < batch.length; i++) {
+      this.put(one, 0, batch[i]!);
+      this.one.run(one);
+    }
+    this.rows += batch.length;
+  }
+
+  private put(values: unknown[], at: number, a: Activity): void {
+    const guid = a.marketoGUID;
+    // Canonical decimal text (no leading zeros): longer is larger, same length compares as text.
+    if (this.inGuidOrder && !(guid.length > this.lastGuid.length || (guid.length === this.lastGuid.length && guid > this.lastGuid))) {
+      this.inGuidOrder = false;
+    }
+    this.lastGuid = guid;
+    // Up to 15 digits a double holds the GUID exactly (the INTEGER column stores it as an integer).
+    values[at] = guid.length <= 15 ? Number(guid) : BigInt(guid);
+    values[at + 1] = a.leadId;
+    values[at + 2] = a.activityDate / 1000;
+    values[at + 3] = a.activityTypeId;
+    values[at + 4] = a.campaignId;
+    values[at + 5] = a.primaryAttributeValueId;
+    values[at + 6] = a.primaryAttributeValue;
+    values[at + 7] = a.attributes;
+    values[at + 8] = a.actionResult;
   }
 }
 

@@ -11,6 +11,7 @@ import type { MemberRecord } from '../../domain/program-member-record.js';
 import type { ProgramMemberExportRequest } from '../../domain/program-member-export-request.js';
 import { columnSpecs, fieldColumn, STATE_CODES, toExportValue } from '../lead-columns.js';
 import { cutOffsets, partsFor, slicesBetween } from '../export-slices.js';
+import { batchesOf, type RecordSource } from '../record-source.js';
 import { leadKey, type ExportSlice, type LineChunk, type PlannedSlice, type UpsertResult } from '../store.js';
 import {
   insertValues, keyedChunkSql, LEAD_STAGE, leadWhere, MEMBER_FROM, MEMBER_STAGE, memberWhere, mergeTerms, replaceMemberships,
@@ -26,7 +27,7 @@ export function ensureColumns(db: Database.Database, table: 'leads' | 'program_m
 }
 
 /** Stages records in batches (no lock on the main file), tracking which fields any of them gives. */
-async function stage<R>(db: Database.Database, sql: { create: string; insert: string }, records: AsyncIterable<R> | Iterable<R>,
+async function stage<R>(db: Database.Database, sql: { create: string; insert: string }, records: RecordSource<R>,
   row: (r: R) => unknown[], fields: (r: R) => string[]): Promise<Set<string>> {
   db.exec(sql.create);
   const insert = db.prepare(sql.insert);
@@ -34,22 +35,16 @@ async function stage<R>(db: Database.Database, sql: { create: string; insert: st
     for (const r of batch) insert.run(...row(r));
   });
   const given = new Set<string>();
-  let batch: R[] = [];
-  for await (const r of records) {
-    for (const f of fields(r)) given.add(f);
-    batch.push(r);
-    if (batch.length === BATCH) {
-      flush(batch);
-      batch = [];
-    }
+  for await (const batch of batchesOf(records, BATCH)) {
+    for (const r of batch) for (const f of fields(r)) given.add(f);
+    flush(batch);
   }
-  flush(batch);
   return given;
 }
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
-export async function importLeads(db: Database.Database, records: AsyncIterable<LeadRecord> | Iterable<LeadRecord>): Promise<UpsertResult> {
+export async function importLeads(db: Database.Database, records: RecordSource<LeadRecord>): Promise<UpsertResult> {
   try {
     const given = [...await stage(db, LEAD_STAGE, records, (l) => [l.id, l.createdAt / 1000, l.updatedAt / 1000, l.lastChangeAt / 1000,
       STATE_CODES[l.state], l.mergedInto ?? null, JSON.stringify(l.values), json(l.staticListIds), json(l.smartListIds)], (l) => Object.keys(l.values))];
@@ -74,7 +69,7 @@ export async function importLeads(db: Database.Database, records: AsyncIterable<
   }
 }
 
-export async function importMembers(db: Database.Database, records: AsyncIterable<MemberRecord> | Iterable<MemberRecord>): Promise<UpsertResult> {
+export async function importMembers(db: Database.Database, records: RecordSource<MemberRecord>): Promise<UpsertResult> {
   try {
     const given = [...await stage(db, MEMBER_STAGE, records, (m) => [m.programId, m.leadId, m.statusName,
       m.isExhausted === null ? null : Number(m.isExhausted), m.nurtureCadence, m.createdAt / 1000, m.updatedAt / 1000, JSON.stringify(m.values)],

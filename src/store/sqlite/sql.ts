@@ -110,10 +110,13 @@ export const SQL = {
   createStage: `DROP TABLE IF EXISTS temp.import_stage;
     CREATE TEMP TABLE import_stage (guid INTEGER, lead_id INTEGER, activity_date INTEGER, activity_type_id INTEGER,
     campaign_id INTEGER, pav_id INTEGER, pav TEXT, attributes TEXT, action_result TEXT)`,
-  insertStage: `INSERT INTO temp.import_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  /** `rows` rows a statement. */
+  insertStage: (rows: number) => `INSERT INTO temp.import_stage VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
   // ORDER BY guid appends in rowid order, the cheapest way into the table's b-tree.
   // Within one file the first line of a GUID wins (INSERT OR IGNORE keeps it; rowid is file order).
   copyStage: `INSERT OR IGNORE INTO activities SELECT * FROM temp.import_stage ORDER BY guid, rowid`,
+  /** When the stage is in GUID order already (rowid order), with no GUID twice. */
+  copyOrderedStage: `INSERT OR IGNORE INTO activities SELECT * FROM temp.import_stage`,
   dropStage: 'DROP TABLE IF EXISTS temp.import_stage',
   copyStageLeads: 'INSERT OR IGNORE INTO leads (id) SELECT DISTINCT lead_id FROM temp.import_stage',
   // Active leads and ids known from activities; deleted and merged leads are gone.

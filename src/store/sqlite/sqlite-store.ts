@@ -16,6 +16,7 @@ import type {
   AccessToken, ActivityDayCount, LeadDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease,
   LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation, UpsertResult,
 } from '../store.js';
+import type { RecordSource } from '../record-source.js';
 import type { AssetPage } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
 import { activityLines, activityRows, importActivities, splitActivities } from './activity-data.js';
@@ -116,7 +117,7 @@ export class SqliteStore implements Store {
   }
 
   // --- activities ---
-  async importActivities(records: AsyncIterable<Activity> | Iterable<Activity>): Promise<ImportResult> {
+  async importActivities(records: RecordSource<Activity>): Promise<ImportResult> {
     return importActivities(this.db, records);
   }
   async countActivities(): Promise<number> {
@@ -131,10 +132,10 @@ export class SqliteStore implements Store {
   }
 
   // --- leads and program members ---
-  async importLeads(records: AsyncIterable<LeadRecord> | Iterable<LeadRecord>): Promise<UpsertResult> {
+  async importLeads(records: RecordSource<LeadRecord>): Promise<UpsertResult> {
     return importLeads(this.db, records);
   }
-  async importProgramMembers(records: AsyncIterable<MemberRecord> | Iterable<MemberRecord>): Promise<UpsertResult> {
+  async importProgramMembers(records: RecordSource<MemberRecord>): Promise<UpsertResult> {
     return importMembers(this.db, records);
   }
   async countLeads(): Promise<number> {
