@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { DAY_MS } from '../domain/dates.js';
 import { ExportSourceGone } from '../domain/errors.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
-import { EXPORT_TEMP_PARTS, type FileStore } from '../files/file-store.js';
+import type { FileStore } from '../files/file-store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/store.js';
@@ -139,7 +139,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     const started = injected === undefined
       ? runExport({
         location: this.o.store.location, request: job.request,
-        tempPaths: Array.from({ length: EXPORT_TEMP_PARTS }, (_, part) => this.o.files.tempPath(exportId, this.tag, part)),
+        tempPath: this.o.files.tempPath(exportId, this.tag),
       })
       : this.o.faults!.failedRun(injected);
     const run = this.o.faults?.delayed(started) ?? started;
