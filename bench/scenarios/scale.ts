@@ -20,7 +20,6 @@ import { Api, createUser, iso, startServe } from '../lib/server.js';
 import { fmt, measure, median, type Measure, type ScenarioResult } from '../lib/stats.js';
 import { cannon, keepExporting } from './status-load.js';
 
-const SCHEMA = 'scale_v1';
 /** Filler rows a month: about the window's own (60,400 a weekday). */
 const FILLER_PER_MONTH = 1_300_000;
 const IMPORT_ROWS = 100_000;
@@ -43,11 +42,11 @@ function monthStart(monthsBeforeWindow: number): { from: number; to: number; nam
 }
 
 /** Grows the store to `target` rows with filler months before the window; returns the row count. */
-async function grow(c: pg.Client, target: number, log: (s: string) => void): Promise<number> {
+async function grow(c: pg.Client, schema: string, target: number, log: (s: string) => void): Promise<number> {
   let rows = Number((await c.query('SELECT count(*) AS n FROM activities')).rows[0].n);
   for (let back = 1; rows < target; back++) {
     const m = monthStart(back);
-    const have = await c.query(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2`, [SCHEMA, m.name]);
+    const have = await c.query(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2`, [schema, m.name]);
     if (have.rowCount) continue; // filled by an earlier run
     const n = Math.min(FILLER_PER_MONTH, target - rows);
     const t0 = performance.now();
@@ -134,8 +133,10 @@ function exportQueryForExplain(): string {
 export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
   if (!ctx.pg) throw new Error('scale needs PostgreSQL');
   const sizes = ctx.scaleSizes ?? (ctx.quick ? [0.5, 2] : [5, 50]);
+  // One schema per window size, so --quick and full runs on one cluster keep apart.
+  const schema = `scale_v1_${ctx.pg.windowRows}`;
   const u = new URL(ctx.pg.baseUrl);
-  u.searchParams.set('schema', SCHEMA);
+  u.searchParams.set('schema', schema);
   const url = u.toString();
   // Migrations through the store itself, then the window copied from the data set's schema.
   const migrated = new PostgresStore(url, { poolSize: 1 });
@@ -144,16 +145,16 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
   const c = new pg.Client({ connectionString: ctx.pg.baseUrl });
   await c.connect();
   try {
-    await c.query(`SET search_path = ${SCHEMA}`);
+    await c.query(`SET search_path = ${schema}`);
     const window = monthStart(0);
-    if (!(await c.query(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2`, [SCHEMA, window.name])).rowCount) {
+    if (!(await c.query(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2`, [schema, window.name])).rowCount) {
       await c.query(`CREATE TABLE ${window.name} PARTITION OF activities FOR VALUES FROM (${window.from}) TO (${window.to})`);
       await c.query(`INSERT INTO activities SELECT * FROM ${parsePostgresUrl(ctx.pg.url).schema}.activities
         WHERE activity_date BETWEEN ${window.from} AND ${window.to - 1}`);
     }
     const at: AtSize[] = [];
     for (const [i, millions] of sizes.entries()) {
-      const rows = await grow(c, Math.round(millions * 1e6), ctx.log);
+      const rows = await grow(c, schema, Math.round(millions * 1e6), ctx.log);
       ctx.log(`  -- ${rows.toLocaleString('en-US')} activities stored`);
       at.push(await measureAt(ctx, url, c, rows, i));
     }
