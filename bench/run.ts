@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only a,b] [--samples N] [--dir DIR] [--profile]`
+ * `npm run bench [-- --quick] [--only a,b] [--samples N] [--dir DIR] [--profile] [--busy-core] [--scale-sizes 5,50]`
  *
  * Builds (or reuses) the data set, makes sure the reference tools are there (nginx, sqlite3,
  * psql/PostgreSQL from Debian's packages), runs every scenario with Tidemark and its reference in
@@ -9,6 +9,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { withBusyCores } from './lib/busy.js';
 import type { BenchContext, Scenario } from './lib/context.js';
 import { postgresDataset, sqliteDataset } from './lib/dataset.js';
 import { printTable, writeDocs, type BenchDoc } from './lib/report.js';
@@ -23,10 +24,13 @@ import { extract } from './scenarios/extract.js';
 import { importNdjson } from './scenarios/import.js';
 import { importPostgres } from './scenarios/import-postgres.js';
 import { memory } from './scenarios/memory.js';
+import { scale } from './scenarios/scale.js';
 import { statusLoad } from './scenarios/status-load.js';
 
 const SCENARIOS: Record<string, Scenario> = {
   'export-sqlite': exportSqlite,
+  // The same with one core kept busy by another process (bench/lib/busy.ts), side by side.
+  'export-sqlite-busy': withBusyCores(exportSqlite),
   'export-postgres': exportPostgres,
   download: downloadFile,
   'status-load': statusLoad,
@@ -35,8 +39,12 @@ const SCENARIOS: Record<string, Scenario> = {
   memory,
   extract,
   'export-leads': exportLeads,
+  'export-leads-busy': withBusyCores(exportLeads),
   'demo-leads': demoLeads,
+  // Only when asked for (--only scale): it grows a PostgreSQL store to tens of millions of rows.
+  scale,
 };
+const NOT_BY_DEFAULT = new Set(['scale']);
 
 const { values: args } = parseArgs({
   options: {
@@ -46,6 +54,10 @@ const { values: args } = parseArgs({
     dir: { type: 'string', default: '/var/tmp/tidemark-bench' },
     profile: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    // Every scenario run (not only the -busy ones) with one core kept busy meanwhile.
+    'busy-core': { type: 'boolean', default: false },
+    // Store sizes for `scale`, in millions of activities.
+    'scale-sizes': { type: 'string' },
   },
 });
 
@@ -53,7 +65,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const quick = args.quick!;
-  const only = args.only ? args.only.split(',') : Object.keys(SCENARIOS);
+  const only = args.only ? args.only.split(',') : Object.keys(SCENARIOS).filter((id) => !NOT_BY_DEFAULT.has(id));
   for (const id of only) if (!SCENARIOS[id]) throw new Error(`unknown scenario ${id}; have ${Object.keys(SCENARIOS).join(', ')}`);
   const root = join(args.dir!, quick ? 'quick' : 'full');
   mkdirSync(root, { recursive: true });
@@ -62,7 +74,7 @@ async function main(): Promise<void> {
   await ensureBinary('sqlite3', 'sqlite3', log);
   await ensureBinary('nginx', 'nginx-light', log).catch(() => ensureBinary('nginx', 'nginx', log));
   let postgres: Postgres | undefined;
-  const needPgData = only.includes('export-postgres') || only.includes('memory');
+  const needPgData = only.includes('export-postgres') || only.includes('memory') || only.includes('scale');
   const needPg = needPgData || only.includes('import-postgres');
   if (needPg) {
     await ensureBinary('psql', 'postgresql-client', log);
@@ -82,6 +94,7 @@ async function main(): Promise<void> {
       ...(postgres ? { pgBaseUrl: postgres.url } : {}),
       samples: Number(args.samples ?? (quick ? 3 : 5)),
       importRows: quick ? 100_000 : 1_000_000,
+      ...(args['scale-sizes'] ? { scaleSizes: args['scale-sizes'].split(',').map(Number) } : {}),
       ...(args.profile ? { profileDir: join(root, 'profiles') } : {}),
     };
     const machine = await machineFacts(postgres?.url);
@@ -89,7 +102,7 @@ async function main(): Promise<void> {
     for (const id of only) {
       log(`\n== ${id}`);
       const t0 = Date.now();
-      const r = await SCENARIOS[id]!(ctx);
+      const r = await (args['busy-core'] && !id.endsWith('-busy') ? withBusyCores(SCENARIOS[id]!) : SCENARIOS[id]!)(ctx);
       log(`  ${r.met ? 'met' : 'MISSED'}: ratio ${r.ratio.toFixed(2)} (${r.ratioLabel}), target ${r.target} [${((Date.now() - t0) / 1000).toFixed(0)} s]`);
       results.push(r);
     }

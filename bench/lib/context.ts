@@ -17,6 +17,10 @@ export interface BenchContext {
   importRows: number;
   /** Write a CPU profile of the server (node --cpu-prof) into this directory, when set. */
   profileDir?: string;
+  /** Store sizes for `scale`, in millions of activities (`--scale-sizes 5,50`). */
+  scaleSizes?: number[];
+  /** Cores kept busy by spinning processes meanwhile (`--busy-core`, the `-busy` scenarios); 0 or absent: none. */
+  busyCores?: number;
   log(line: string): void;
 }
 

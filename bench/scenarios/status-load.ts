@@ -18,13 +18,13 @@ interface Load {
   errors: number;
 }
 
-async function cannon(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
+export async function cannon(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
   const r = await autocannon({ url, headers, connections: 10, duration: seconds });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
 }
 
 /** Runs big exports back to back until `stop` is called; counts the seconds no export was running. */
-function keepExporting(api: Api, dataDir: string) {
+export function keepExporting(api: Api, dataDir: string) {
   let stopping = false;
   let completed = 0;
   const loop = (async () => {

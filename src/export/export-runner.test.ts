@@ -1,10 +1,10 @@
 /**
- * The export worker end to end on a real store file (and PostgreSQL when configured): whole and
- * sliced exports write the same bytes, the checksum is the file's, and scratch files never stay.
+ * The export worker end to end on a real store file (and PostgreSQL when configured): an export
+ * written alone or shared with helper threads writes the same bytes, and the checksum is the file's.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -13,10 +13,10 @@ import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { EVERYTHING, randomActivities, T0 } from '../store/conformance/fixtures.js';
 import type { Store } from '../store/store.js';
-import { ExportStopped, runExport, type SliceOutcome } from './export-runner.js';
+import { ExportStopped, runExport } from './export-runner.js';
+import { startHelper } from './helper-thread.js';
 import { LineWriter } from './line-writer.js';
-import { writeSlicedExport } from './sliced-export.js';
-import { runWorker, type RunningWorker } from './start-worker.js';
+import { DEFAULT_SHARING, writeSharedExport, type Helper, type RunSharing } from './shared-runs.js';
 import { openStore } from '../store/open-store.js';
 import { formatHeader, formatRecord, formatRow } from '../domain/file-format.js';
 import { EVERY_LEAD, leadRequest, loadLeadCatalog, trickyLeads } from '../store/conformance/lead-fixtures.js';
@@ -34,9 +34,8 @@ async function oracle(store: Store): Promise<string> {
   return text;
 }
 
-function paths(): string[] {
-  const base = join(dir, `job-${++n}`);
-  return [`${base}.part`, `${base}.1.part`];
+function path(): string {
+  return join(dir, `job-${++n}.part`);
 }
 
 const backends: [string, (() => Promise<Store>) | undefined][] = [
@@ -62,83 +61,102 @@ for (const [name, open] of backends) {
       await store?.close();
     });
 
-    // Whether the worker slices at all is the store's call (PostgreSQL does not); the slicing
-    // itself is tested on both through writeSlicedExport below.
-    const slices = name === 'sqlite';
-    for (const [label, minRowsPerSlice] of [['whole', undefined], [slices ? 'in two slices' : 'with a low slice threshold, whole', 1_000]] as const) {
-      test(`an export ${label} writes the oracle's bytes and their checksum, and leaves no scratch file`, async () => {
-        const tempPaths = paths();
-        const out = await runExport({ location: store.location, request, tempPaths, minRowsPerSlice }).done;
-        const file = readFileSync(tempPaths[0]!);
+    // Whether the worker shares runs with helpers is the store's call (PostgreSQL does not); the
+    // sharing itself is tested through writeSharedExport below.
+    const shares = name === 'sqlite';
+    const small: Partial<RunSharing> = { rowsPerRun: 250, soloRuns: 1 };
+    for (const [label, sharing] of [['alone', { helpers: 0 }], [shares ? 'shared with a helper' : 'with small runs, alone', small]] as const) {
+      test(`an export ${label} writes the oracle's bytes and their checksum`, async () => {
+        const tempPath = path();
+        const out = await runExport({ location: store.location, request, tempPath, sharing }).done;
+        const file = readFileSync(tempPath);
         assert.equal(file.toString('utf8'), expected);
         assert.deepEqual(out, { records: data.length, bytes: file.length, checksum: `sha256:${createHash('sha256').update(file).digest('hex')}` });
-        assert.equal(existsSync(tempPaths[1]!), false, 'the scratch file is removed');
       });
     }
 
-    test('a lead export, whole or in slices by lead id, writes the oracle\'s bytes (formatRecord over exportRecords)', async () => {
+    test('a lead export, alone or shared by lead id, writes the oracle\'s bytes (formatRecord over exportRecords)', async () => {
       await loadLeadCatalog(store);
       await store.importLeads(trickyLeads(3_000, 3));
       const leads = leadRequest(EVERY_LEAD, ['id', 'email', 'firstName', 'textField', 'createdAt'], 'TSV');
       let expectedLeads = formatHeader(leads);
       for await (const values of store.exportRecords(leads)) expectedLeads += formatRecord(values, leads.format);
-      for (const minRowsPerSlice of [undefined, 500]) {
-        const tempPaths = paths();
-        const out = await runExport({ location: store.location, request: leads, tempPaths, minRowsPerSlice }).done;
-        assert.equal(readFileSync(tempPaths[0]!, 'utf8'), expectedLeads);
+      for (const sharing of [{ helpers: 0 }, small]) {
+        const tempPath = path();
+        const out = await runExport({ location: store.location, request: leads, tempPath, sharing }).done;
+        assert.equal(readFileSync(tempPath, 'utf8'), expectedLeads);
         assert.equal(out.bytes, Buffer.byteLength(expectedLeads));
-        assert.equal(existsSync(tempPaths[1]!), false);
       }
     });
-    test('a slice that cannot be written fails the whole export', { skip: !slices && 'this store is not sliced' }, async () => {
-      const tempPaths = paths();
-      tempPaths[1] = join(dir, `no-such-dir-${n}`, 'slice.part');
-      await assert.rejects(runExport({ location: store.location, request, tempPaths, minRowsPerSlice: 1_000 }).done, /ENOENT/);
-    });
 
-    test('written in two slices by two threads, the file is the oracle\'s and the second slice is appended', async () => {
-      const [main, scratch] = paths();
-      const fd = openSync(main!, 'w');
+    /** writeSharedExport into a fresh file with the given helpers; the file's text and the result. */
+    async function shared(helpers: Helper[]): Promise<{ text: string; runs: number; byHelpers: number; records: number }> {
+      const file = path();
+      const fd = openSync(file, 'w');
       const out = new LineWriter(fd, createHash('sha256'));
-      const result = await writeSlicedExport({
-        store, request, out, scratchPaths: [scratch!], minRowsPerSlice: 1_000,
-        runSlice: (slice, path) => runWorker<SliceOutcome>('slice-worker', { location: store.location, request, slice, path }),
-      }).finally(() => closeSync(fd));
-      assert.deepEqual(result, { slices: 2, rewritten: 0 });
-      assert.equal(readFileSync(main!, 'utf8'), expected);
-      assert.equal(out.records, data.length);
-      assert.equal(existsSync(scratch!), false);
+      const queue = [...helpers];
+      const result = await writeSharedExport({
+        store, request, out, sharing: { ...DEFAULT_SHARING, ...small, helpers: helpers.length }, startHelper: () => queue.shift()!,
+      }).finally(async () => {
+        await out.settled();
+        closeSync(fd);
+      });
+      return { text: readFileSync(file, 'utf8'), ...result, records: out.records };
+    }
+    /** A helper started ahead, its snapshot open, so it takes runs from the first. */
+    async function readyHelper(location = store.location): Promise<Helper> {
+      const h = startHelper({ location, request });
+      await h.mark.catch(() => undefined);
+      return h;
+    }
+
+    test('runs built by a helper thread land in file order: the file is the oracle\'s', { skip: !shares && 'this store does not share runs' }, async () => {
+      const result = await shared([await readyHelper()]);
+      assert.equal(result.text, expected);
+      assert.equal(result.records, data.length);
+      // A run of 250 rows of the window each; one more, empty, when the last ends on the last row.
+      assert.ok(result.runs >= data.length / 250 && result.runs <= data.length / 250 + 1, `${result.runs} runs`);
+      assert.ok(result.byHelpers > 0, `the helper built runs (${result.byHelpers})`);
     });
 
-    test('a slice whose worker sees an import land after the cut is rewritten from the first snapshot', async () => {
+    test('a helper whose snapshot saw an import land is sent away; the file is the first snapshot', { skip: !shares && 'this store does not share runs' }, async () => {
       const other = await openStore(store.location);
       const before = await oracle(store);
-      const [main, scratch] = paths();
-      const fd = openSync(main!, 'w');
-      const hash = createHash('sha256');
-      const out = new LineWriter(fd, hash);
-      // Dates after every stored row (those span three days from T0), so the new rows fall into the
-      // second slice; in the same month, as a new PostgreSQL partition would wait for the snapshot.
+      // Dates after every stored row (those span three days from T0), in the window.
       const late = randomActivities(40, 43).map((a, i) => ({ ...a, marketoGUID: String(7_000_000 + i), activityDate: T0 + 10 * DAY + i * 1000 }));
-      const result = await writeSlicedExport({
-        store, request, out, scratchPaths: [scratch!], minRowsPerSlice: 1_000,
-        runSlice: (slice, path) => {
-          let worker: RunningWorker<SliceOutcome> | undefined;
-          const done = other.importActivities(late)
-            .then(() => (worker = runWorker<SliceOutcome>('slice-worker', { location: store.location, request, slice, path })).done);
-          return { done, stop: async () => { await done.catch(() => undefined); await worker?.stop(); } };
+      const file = path();
+      const fd = openSync(file, 'w');
+      const out = new LineWriter(fd, createHash('sha256'));
+      let helper: Helper | undefined;
+      const result = await writeSharedExport({
+        store, request, out, sharing: { ...DEFAULT_SHARING, ...small, helpers: 1 },
+        // The import commits after this thread's snapshot opened and before the helper's does.
+        startHelper: () => {
+          const started = other.importActivities(late).then(() => (helper = startHelper({ location: store.location, request })));
+          return {
+            mark: started.then((h) => h.mark), build: (run) => started.then((h) => h.build(run)),
+            stop: async () => { await started.catch(() => undefined); await helper?.stop(); },
+          };
         },
-      }).finally(() => closeSync(fd));
+      }).finally(async () => {
+        await out.settled();
+        closeSync(fd);
+      });
       await other.close();
-      assert.deepEqual(result, { slices: 2, rewritten: 1 });
-      assert.equal(readFileSync(main!, 'utf8'), before, 'the file is the first snapshot: without the late rows');
-      assert.equal(out.records, data.length);
-      assert.equal(existsSync(scratch!), false);
+      assert.equal(result.byHelpers, 0, 'the helper built nothing');
+      assert.equal(readFileSync(file, 'utf8'), before, 'the file is the first snapshot: without the late rows');
       assert.equal(await store.countActivities(), data.length + late.length, 'the import itself landed');
     });
 
+    test('a helper that fails hands its runs back: the export completes from this thread', { skip: !shares && 'this store does not share runs' }, async () => {
+      const broken = await readyHelper({ kind: 'sqlite', file: join(dir, 'no-such-dir', 'store.sqlite') });
+      const result = await shared([broken]);
+      assert.equal(result.byHelpers, 0);
+      assert.equal(result.text, await oracle(store));
+    });
+
     test('stopping an export rejects with ExportStopped', async () => {
-      const run = runExport({ location: store.location, request, tempPaths: paths(), minRowsPerSlice: 1_000 });
+      const run = runExport({ location: store.location, request, tempPath: path(), sharing: small });
       await run.stop();
       await assert.rejects(run.done, ExportStopped);
     });

@@ -1,7 +1,8 @@
 /** Starts one export in a worker thread so the event loop never waits on a long query. */
 import { ExportSourceGone } from '../domain/errors.js';
 import type { ExportRequest } from '../domain/export-kind.js';
-import type { ExportSlice, StoreLocation } from '../store/store.js';
+import type { StoreLocation } from '../store/store.js';
+import type { RunSharing } from './shared-runs.js';
 import { runWorker, type RunningWorker } from './start-worker.js';
 
 export { ExportStopped } from './start-worker.js';
@@ -9,10 +10,10 @@ export { ExportStopped } from './start-worker.js';
 export interface ExportJobInput {
   location: StoreLocation;
   request: ExportRequest;
-  /** The job's temp file, then one scratch file per extra slice the export may write in parallel. */
-  tempPaths: string[];
-  /** Smallest slice worth a second thread; tests lower it to cut small exports. */
-  minRowsPerSlice?: number;
+  /** The job's temp file. */
+  tempPath: string;
+  /** How the export is shared between threads (shared-runs.ts); tests change it to share small exports. */
+  sharing?: Partial<RunSharing>;
 }
 
 export interface ExportOutcome {
@@ -22,19 +23,6 @@ export interface ExportOutcome {
 }
 
 export type RunningExport = RunningWorker<ExportOutcome>;
-
-/** One slice of an export, written by a second worker into a scratch file (no header, no hash). */
-export interface SliceJobInput {
-  location: StoreLocation;
-  request: ExportRequest;
-  slice: ExportSlice;
-  path: string;
-}
-
-export interface SliceOutcome {
-  records: number;
-  bytes: number;
-}
 
 /** What the worker posts when the export cannot run: a list or program it selects by is gone (notes Q2). */
 export interface ExportRefused {

@@ -1,7 +1,7 @@
 /**
  * Runs inside a worker thread: streams one export's lines from the store into the job's temp file,
  * hashing while writing (never reading the file back), and reports what it wrote. A large export
- * on a store that gains by it is written in slices by this thread and a second one (sliced-export.ts).
+ * on a store that gains by it is shared with helper threads, run by run (shared-runs.ts).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
@@ -9,37 +9,31 @@ import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/open-store.js';
 import { ExportSourceGone } from '../domain/errors.js';
-import type { ExportJobInput, ExportOutcome, ExportRefused, SliceJobInput, SliceOutcome } from './export-runner.js';
+import type { ExportJobInput, ExportOutcome, ExportRefused } from './export-runner.js';
+import { startHelper } from './helper-thread.js';
 import { LineWriter } from './line-writer.js';
-import { writeSlicedExport } from './sliced-export.js';
-import { runWorker } from './start-worker.js';
-
-// Below this a second thread's start-up and the append cost more than it saves; low enough that a
-// one-day export is sliced like a month's, so memory does not jump with size (docs/performance.md).
-const MIN_ROWS_PER_SLICE = 25_000;
+import { DEFAULT_SHARING, writeSharedExport } from './shared-runs.js';
 
 const input = workerData as ExportJobInput;
 const store = await openStore(input.location, { readonly: true });
-const fd = openSync(input.tempPaths[0]!, 'w');
+const fd = openSync(input.tempPath, 'w');
 const hash = createHash('sha256');
 const out = new LineWriter(fd, hash);
 let refused: ExportRefused | undefined;
 try {
-  await writeSlicedExport({
+  await writeSharedExport({
     store, request: input.request, out,
-    // A slice per core (more threads than cores would only take turns), where the store gains by it.
-    scratchPaths: store.capabilities.sliceExports ? input.tempPaths.slice(1, availableParallelism()) : [],
-    minRowsPerSlice: input.minRowsPerSlice ?? MIN_ROWS_PER_SLICE,
-    runSlice: (slice, path) => {
-      const job: SliceJobInput = { location: input.location, request: input.request, slice, path };
-      return runWorker<SliceOutcome>('slice-worker', job);
-    },
+    // A helper per other core: more threads than cores would only take turns.
+    sharing: { ...DEFAULT_SHARING, helpers: availableParallelism() - 1, ...input.sharing },
+    startHelper: () => startHelper({ location: input.location, request: input.request }),
   });
+  await out.settled();
   fsyncSync(fd);
 } catch (err) {
   if (!(err instanceof ExportSourceGone)) throw err;
   refused = { refused: err.message };
 } finally {
+  await out.settled();
   closeSync(fd);
   await store.close();
 }

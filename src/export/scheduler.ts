@@ -10,7 +10,7 @@ import { DAY_MS } from '../domain/dates.js';
 import { ExportSourceGone } from '../domain/errors.js';
 import type { JobRecord, JobStatus } from '../domain/job.js';
 import { FAST_TIMING, mayStart, outcomeTime, type JobTiming } from '../domain/marketo-timing.js';
-import { EXPORT_TEMP_PARTS, type FileStore } from '../files/file-store.js';
+import type { FileStore } from '../files/file-store.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { RepeatLimiter } from '../lib/repeat-limiter.js';
@@ -176,7 +176,7 @@ export class Scheduler extends EventEmitter<{ settled: [JobSettled] }> {
     const started = injected === undefined
       ? runExport({
         location: this.o.store.location, request: job.request,
-        tempPaths: Array.from({ length: EXPORT_TEMP_PARTS }, (_, part) => this.o.files.tempPath(exportId, this.tag, part)),
+        tempPath: this.o.files.tempPath(exportId, this.tag),
       })
       : this.o.faults!.failedRun(injected);
     const run = this.o.faults?.delayed(started) ?? started;

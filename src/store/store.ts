@@ -85,8 +85,8 @@ export interface StoreCapabilities {
   concurrentClaims: boolean;
   /** The backend can be reopened by a worker thread from a `StoreLocation`. */
   reopenInWorker: boolean;
-  /** A big export is faster in slices written by several threads (`splitExport`); see the stores. */
-  sliceExports: boolean;
+  /** A big export is faster when several threads build its runs (`exportRuns`); see the stores. */
+  parallelRuns: boolean;
 }
 
 /** What `resetData` deleted. */
@@ -143,9 +143,13 @@ export interface ExportSlice {
   upTo?: ExportKey;
 }
 
-/** A slice as cut by `splitExport`, with the number of rows it held in the snapshot it was cut in. */
-export interface PlannedSlice extends ExportSlice {
-  rows: number;
+/** A slice as cut by `exportRuns`. */
+export interface ExportRun extends ExportSlice {
+  /**
+   * When given, the run holds at most this many rows, so the store builds its lines in one
+   * piece, without first looking for where chunks end. A run without it may be the whole export.
+   */
+  maxRows?: number;
 }
 
 /** A run of a catalog kind in id order: ids after `afterId`, at most `limit` of them. */
@@ -272,17 +276,24 @@ export interface Store {
    * `exportRecords` (leads, program members).
    * @example for await (const chunk of store.exportLines(request)) out.write(chunk.bytes)
    */
-  exportLines(request: ExportRequest, slice?: ExportSlice): AsyncIterable<LineChunk>;
+  exportLines(request: ExportRequest, slice?: ExportRun): AsyncIterable<LineChunk>;
   /**
-   * Cuts an activity export into at most `parts` slices of about equal row counts, in file order,
-   * each of at least `minRowsPerPart` rows (one whole slice when the selection is smaller). The
-   * slices' lines, concatenated in order, are the export's lines; export workers write slices in
-   * parallel. Lead exports are cut by lead id; program member exports come back as one slice.
-   * @example const slices = await store.splitExport(request, 2, 100_000)
+   * The export cut into runs of at most `rowsPerRun` rows, in file order, cut as they are asked
+   * for; the runs' lines (`exportLines(request, run)`), concatenated in order, are the export's.
+   * Export workers hand runs to helper threads. A store whose engine streams an export best in
+   * one piece (`capabilities.parallelRuns` false), and program member exports, yield one run.
+   * @example for await (const run of store.exportRuns(request, 4096)) for await (const c of store.exportLines(request, run)) write(c.bytes)
    */
-  splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]>;
+  exportRuns(request: ExportRequest, rowsPerRun: number): AsyncIterable<ExportRun>;
   /**
-   * Runs `fn` with every read this store instance makes (`splitExport`, `exportLines`,
+   * A count of what the export selects from, cheap to take: a second reader that counts the same
+   * in its own snapshot has seen the same rows, as imports only add them (an import that only
+   * updates stored leads is not seen). Export helpers compare it with the export's own.
+   * @example if (await helperStore.exportMark(request) !== mark) useNoHelper()
+   */
+  exportMark(request: ExportRequest): Promise<number>;
+  /**
+   * Runs `fn` with every read this store instance makes (`exportRuns`, `exportMark`, `exportLines`,
    * `exportRows`) in one snapshot, so an export never shows half of an import that commits while
    * it runs. Only for an instance that does nothing else meanwhile: an export worker's own.
    * @example await store.inReadSnapshot(async () => { for await (const c of store.exportLines(r)) write(c.bytes) })

@@ -8,7 +8,7 @@ import { DEFAULT_FIELDS, EXPORT_FIELDS, EXPORT_FORMATS, type ExportField, type E
 import { formatRow } from '../../domain/file-format.js';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
-import { activity, collect, EVERYTHING, randomActivities, request, SECOND, T0, trickyActivities } from './fixtures.js';
+import { activity, collect, EVERYTHING, linesByRuns, randomActivities, request, SECOND, T0, trickyActivities } from './fixtures.js';
 import type { StoreCase } from './user-activity-cases.js';
 
 const FIELD_SETS: [string, readonly ExportField[]][] = [
@@ -110,8 +110,8 @@ export const exportLineCases: Record<string, StoreCase> = {
     assert.equal(await compare(store, { ...EVERYTHING, activityTypeIds: [37] }, DEFAULT_FIELDS, 'CSV', 'type 37 asked for'), data.length - kept);
     const asked = data.filter((a) => a.activityTypeId === 37 || a.activityTypeId === 104).length;
     assert.equal(await compare(store, { ...EVERYTHING, activityTypeIds: [37, 104] }, DEFAULT_FIELDS, 'CSV', 'type 37 among others'), asked);
-    const slices = await store.splitExport(request(EVERYTHING), 2, 1);
-    assert.equal(slices.reduce((n, s) => n + s.rows, 0), kept);
+    const byRuns = await linesByRuns(store, request(EVERYTHING), 7);
+    assert.equal(byRuns.rows, kept, 'runs hold the rows kept');
   },
   'exportLines of an empty selection yields no lines': async (store) => {
     await store.importActivities([activity({ activityDate: T0 })]);
@@ -129,9 +129,9 @@ export const exportLineCases: Record<string, StoreCase> = {
     assert.equal(await compare(store, EVERYTHING, DEFAULT_FIELDS, 'CSV', 'one second'), 8195);
     assert.equal(await compare(store, { ...EVERYTHING, activityTypeIds: [2] }, DEFAULT_FIELDS, 'TSV', 'one second, filtered'), 4098);
   },
-  'splitExport slices concatenate to the whole export': async (store) => {
+  'exportRuns: the runs concatenate to the whole export, each within its row bound': async (store) => {
     await store.importActivities(randomActivities(20_000, 7));
-    // The same data, all in one second: cuts fall between rows that differ only by GUID.
+    // The same data, all in one second: runs end between rows that differ only by GUID.
     await store.importActivities(randomActivities(3_000, 8).map((a, i) => ({ ...a, marketoGUID: String(9_000_000 + i), activityDate: T0 + 50 * SECOND })));
     const cases: [ExportFilter, readonly ExportField[], (typeof EXPORT_FORMATS)[number]][] = [
       [EVERYTHING, DEFAULT_FIELDS, 'CSV'],
@@ -140,30 +140,39 @@ export const exportLineCases: Record<string, StoreCase> = {
       [EVERYTHING, ['primaryAttributeValue'], 'CSV'],
     ];
     for (const [filter, fields, format] of cases) {
-      const whole = Buffer.concat((await collect(store.exportLines(request(filter, fields, format)))).map((c) => c.bytes));
-      for (const parts of [2, 3, 7]) {
-        const slices = await store.splitExport(request(filter, fields, format), parts, 100);
-        assert.equal(slices.length, parts, `${format} ${fields.join()}: ${parts} slices`);
-        const chunks = [];
-        for (const slice of slices) {
-          const part = await collect(store.exportLines(request(filter, fields, format), slice));
-          assert.equal(part.reduce((n, c) => n + c.rows, 0), slice.rows, `${format} ${fields.join()}: a slice holds the rows planned`);
-          chunks.push(...part);
-        }
-        assert.ok(Buffer.concat(chunks.map((c) => c.bytes)).equals(whole), `${format} ${fields.join()}: ${parts} slices concatenate to the whole`);
-        assert.equal(chunks.reduce((n, c) => n + c.rows, 0), await countLines(store, filter), `${format}: rows of ${parts} slices`);
+      const r = request(filter, fields, format);
+      const whole = Buffer.concat((await collect(store.exportLines(r))).map((c) => c.bytes));
+      for (const rowsPerRun of [100, 777, 4096]) {
+        const byRuns = await linesByRuns(store, r, rowsPerRun);
+        assert.ok(byRuns.bytes.equals(whole), `${format} ${fields.join()}: runs of ${rowsPerRun} concatenate to the whole`);
+        assert.equal(byRuns.rows, await countLines(store, filter), `${format}: rows of runs of ${rowsPerRun}`);
+        if (store.capabilities.parallelRuns) assert.ok(byRuns.runs >= Math.floor(3_000 / rowsPerRun), `${rowsPerRun}: cut into runs`);
+        else assert.equal(byRuns.runs, 1, 'a store that does not share runs yields one');
       }
     }
   },
-  'splitExport keeps a selection whole when it is too small to split': async (store) => {
+  'exportRuns of a small or empty selection; exportMark counts what the export selects from': async (store) => {
     await store.importActivities(randomActivities(500, 9));
-    // 500 rows at 200 a part: two parts, cut after row 250 of the file.
-    const two = await store.splitExport(request(EVERYTHING), 4, 200);
-    const row250 = (await collect(store.exportRows(EVERYTHING)))[249]!;
-    assert.deepEqual(two, [{ upTo: { dateSec: row250.activityDate / 1000, guid: row250.marketoGUID }, rows: 250 }, { after: two[0]!.upTo, rows: 250 }]);
-    assert.deepEqual(await store.splitExport(request(EVERYTHING), 4, 501), [{ rows: 500 }]);
-    assert.deepEqual(await store.splitExport(request({ startMs: T0 - 10 * SECOND, endMs: T0 - SECOND }), 4, 1), [{ rows: 0 }]);
-    assert.deepEqual((await store.splitExport(request(EVERYTHING), 3, 1)).map((s) => s.rows), [166, 167, 167]);
+    const runs = await collect(store.exportRuns(request(EVERYTHING), 200));
+    if (store.capabilities.parallelRuns) {
+      // 500 rows at 200 a run: cut after rows 200 and 400 of the file.
+      const rows = await collect(store.exportRows(EVERYTHING));
+      const key = (i: number) => ({ dateSec: rows[i]!.activityDate / 1000, guid: rows[i]!.marketoGUID });
+      assert.deepEqual(runs, [{ upTo: key(199), maxRows: 200 }, { after: key(199), upTo: key(399), maxRows: 200 }, { after: key(399), maxRows: 200 }]);
+    } else assert.equal(runs.length, 1);
+    const none = request({ startMs: T0 - 10 * SECOND, endMs: T0 - SECOND });
+    assert.equal((await linesByRuns(store, none, 200)).rows, 0);
+    assert.equal(await store.exportMark(none), 0);
+    const mark = await store.exportMark(request(EVERYTHING));
+    assert.ok(mark >= 500, 'the mark counts the selection at least');
+    const other = await openStore(store.location);
+    try {
+      assert.equal(await other.exportMark(request(EVERYTHING)), mark, 'another connection counts the same');
+      await other.importActivities(randomActivities(10, 12).map((a, i) => ({ ...a, marketoGUID: String(7_000_000 + i) })));
+      assert.notEqual(await store.exportMark(request(EVERYTHING)), mark, 'an import moves the mark');
+    } finally {
+      await other.close();
+    }
   },
   'inReadSnapshot hides an import that commits meanwhile through another connection': async (store) => {
     await store.importActivities(randomActivities(300, 10));
@@ -171,10 +180,10 @@ export const exportLineCases: Record<string, StoreCase> = {
     try {
       const before = await collect(store.exportRows(EVERYTHING));
       const seen = await store.inReadSnapshot(async () => {
-        const planned = await store.splitExport(request(EVERYTHING), 1, 1);
+        const planned = await store.exportMark(request(EVERYTHING));
         await other.importActivities(randomActivities(50, 11).map((a, i) => ({ ...a, marketoGUID: String(8_000_000 + i) })));
         const lines = Buffer.concat((await collect(store.exportLines(request(EVERYTHING)))).map((c) => c.bytes));
-        return { planned: planned[0]!.rows, rows: (await collect(store.exportRows(EVERYTHING))).length, lines };
+        return { planned, rows: (await collect(store.exportRows(EVERYTHING))).length, lines };
       });
       assert.deepEqual({ planned: seen.planned, rows: seen.rows }, { planned: 300, rows: 300 });
       assert.equal(seen.lines.toString('utf8'), before.map((a) => formatRow(a, DEFAULT_FIELDS, 'CSV')).join(''));

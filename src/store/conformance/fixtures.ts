@@ -2,7 +2,9 @@
 import type { Activity } from '../../domain/activity.js';
 import { DEFAULT_FIELDS, type ActivityExportRequest, type ExportField, type ExportFilter } from '../../domain/export-request.js';
 import type { JobRecord } from '../../domain/job.js';
-import type { ApiUser } from '../store.js';
+import assert from 'node:assert/strict';
+import type { ExportRequest } from '../../domain/export-kind.js';
+import type { ApiUser, Store } from '../store.js';
 
 export const T0 = Date.parse('2026-01-15T00:00:00Z');
 export const SECOND = 1000;
@@ -40,6 +42,19 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
+}
+
+/** An export's lines built run by run (`exportRuns`), as export workers and their helpers build them. */
+export async function linesByRuns(store: Store, r: ExportRequest, rowsPerRun: number): Promise<{ bytes: Buffer; rows: number; runs: number }> {
+  const chunks = [];
+  let runs = 0;
+  for await (const run of store.exportRuns(r, rowsPerRun)) {
+    const part = await collect(store.exportLines(r, run));
+    if (run.maxRows !== undefined) assert.ok(part.reduce((n, c) => n + c.rows, 0) <= run.maxRows, 'a run holds at most maxRows');
+    chunks.push(...part);
+    runs++;
+  }
+  return { bytes: Buffer.concat(chunks.map((c) => c.bytes)), rows: chunks.reduce((n, c) => n + c.rows, 0), runs };
 }
 
 /** File order: activityDate, then marketoGUID as a number. */

@@ -8,7 +8,7 @@ import { EXPORT_FORMATS } from '../../domain/export-body.js';
 import type { LeadFilter } from '../../domain/lead-export-request.js';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
-import { activity, collect, T0 } from './fixtures.js';
+import { activity, collect, linesByRuns, T0 } from './fixtures.js';
 import {
   compareRecords, DAY, engineText, EVERY_LEAD, iso, lead, leadRequest, loadLeadCatalog, member, memberRequest, trickyLeads,
 } from './lead-fixtures.js';
@@ -124,26 +124,24 @@ export const leadCases: Record<string, StoreCase> = {
     assert.equal(await compareRecords(store, leadRequest(EVERY_LEAD, ['id', 'firstName']), 'chunks'), 8195);
     assert.equal(await compareRecords(store, leadRequest({ type: 'createdAt', startMs: T0, endMs: T0 }, ['firstName', 'id'], 'TSV'), 'chunks, TSV'), 8195);
   },
-  'splitExport cuts a lead export by lead id; the slices hold the rows planned and concatenate to the whole': async (store) => {
+  'exportRuns cuts a lead export by lead id; the runs concatenate to the whole': async (store) => {
     await loadLeadCatalog(store);
     await store.importLeads(trickyLeads(2_000, 14));
     const cases = [leadRequest(EVERY_LEAD, ['id', 'email', 'firstName']), leadRequest({ type: 'staticList', listId: 3001 }, ['firstName'], 'TSV'),
       leadRequest({ type: 'createdAt', startMs: T0 + 5 * DAY, endMs: T0 + 20 * DAY }, ['updatedAt', 'textField'], 'SSV')];
     for (const r of cases) {
       const whole = Buffer.concat((await collect(store.exportLines(r))).map((c) => c.bytes));
-      for (const parts of [2, 3]) {
-        const slices = await store.splitExport(r, parts, 10);
-        assert.equal(slices.length, parts);
-        const chunks = [];
-        for (const slice of slices) {
-          const part = await collect(store.exportLines(r, slice));
-          assert.equal(part.reduce((n, c) => n + c.rows, 0), slice.rows, `${r.fields[0]}: a slice holds the rows planned`);
-          chunks.push(...part);
-        }
-        assert.ok(Buffer.concat(chunks.map((c) => c.bytes)).equals(whole), `${r.fields[0]}: ${parts} slices concatenate to the whole`);
+      for (const rowsPerRun of [10, 333]) {
+        const byRuns = await linesByRuns(store, r, rowsPerRun);
+        assert.ok(byRuns.bytes.equals(whole), `${r.fields[0]}: runs of ${rowsPerRun} concatenate to the whole`);
+        if (store.capabilities.parallelRuns) assert.ok(byRuns.runs >= 2_000 / rowsPerRun, `${r.fields[0]}: cut into runs of ${rowsPerRun}`);
       }
     }
-    assert.equal((await store.splitExport(memberRequest({ programIds: [1001] }, ['leadId']), 3, 1)).length, 1, 'program member exports stay whole');
+    assert.equal((await collect(store.exportRuns(memberRequest({ programIds: [1001] }, ['leadId']), 1))).length, 1, 'program member exports stay whole');
+    // The mark moves when leads are added (what a helper's snapshot must agree on).
+    const mark = await store.exportMark(cases[0]!);
+    await store.importLeads([lead({ id: 900_001, firstName: 'New' }), lead({ id: 900_002, firstName: 'Newer' })]);
+    assert.notEqual(await store.exportMark(cases[0]!), mark, 'adding leads moves a lead export\'s mark');
   },
   'program members: import updates by program and lead; export in programIds order, then lead id, with AND filters': async (store) => {
     await loadLeadCatalog(store);

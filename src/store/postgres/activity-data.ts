@@ -1,6 +1,6 @@
 /**
  * Activities in the PostgreSQL store: imports and appends through COPY into a temp table, and the
- * export's rows (for the oracle), lines (one COPY) and slices.
+ * export's rows (for the oracle), lines (one COPY) and mark.
  */
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
@@ -8,11 +8,11 @@ import { Readable } from 'node:stream';
 import type { Activity } from '../../domain/activity.js';
 import type { ActivityExportRequest, ExportFilter } from '../../domain/export-request.js';
 import { formatRow } from '../../domain/file-format.js';
-import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
+import { isAfter } from '../export-slices.js';
 import { batchesOf, type RecordSource } from '../record-source.js';
-import type { ExportKey, ExportSlice, ImportResult, LineChunk, PlannedSlice } from '../store.js';
+import type { ExportSlice, ImportResult, LineChunk } from '../store.js';
 import type { Client, PgAccess } from './pg-access.js';
-import { copyTextLine, exportCopy, exportCount, exportKeyAt, exportRowsPage, IMPORT_LOCK, SQL } from './sql.js';
+import { copyTextLine, exportCopy, exportCount, exportRowsPage, IMPORT_LOCK, SQL } from './sql.js';
 
 /**
  * COPY into a temp table, then one transaction creates the month partitions the data needs and
@@ -153,16 +153,9 @@ export async function* copyLines(db: PgAccess, copy: string): AsyncGenerator<Lin
   }
 }
 
-export async function splitActivities(db: PgAccess, request: ActivityExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
-  const rows = (await db.q(exportCount(request.filter)))[0]!.n as number;
-  const keyAt = exportKeyAt(request.filter);
-  const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
-  const cuts: ExportKey[] = [];
-  for (const offset of offsets) {
-    const k = (await db.q(keyAt, [offset]))[0]!;
-    cuts.push({ dateSec: k.dateSec as number, guid: k.guid as string });
-  }
-  return slicesBetween(cuts, offsets, rows);
+/** The export's mark: how many rows it selects. */
+export async function activityMark(db: PgAccess, request: ActivityExportRequest): Promise<number> {
+  return (await db.q(exportCount(request.filter)))[0]!.n as number;
 }
 
 /** Activities as file lines through the TypeScript formatter, in chunks of 5000 rows. */

@@ -11,12 +11,11 @@ import { formatRecord } from '../../domain/file-format.js';
 import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import { columnSpecs, fieldColumn, isSingleTextColumn, STATE_CODES, toExportValue } from '../lead-columns.js';
-import { cutOffsets, partsFor, slicesBetween } from '../export-slices.js';
 import { batchesOf, type RecordSource } from '../record-source.js';
-import { leadKey, type ExportSlice, type LineChunk, type PlannedSlice, type UpsertResult } from '../store.js';
+import { leadKey, type ExportSlice, type LineChunk, type UpsertResult } from '../store.js';
 import type { LeadExportRequest } from '../../domain/lead-export-request.js';
 import { copyLines } from './activity-data.js';
-import { insertValues, LEAD_STAGE, leadCount, leadKeyAt, MEMBER_STAGE, mergeTerms, recordCopy, recordValuesPage, replaceMemberships } from './lead-sql.js';
+import { insertValues, LEAD_STAGE, leadCount, MEMBER_STAGE, mergeTerms, recordCopy, recordValuesPage, replaceMemberships } from './lead-sql.js';
 import type { Client, PgAccess } from './pg-access.js';
 import { copyText, IMPORT_LOCK } from './sql.js';
 
@@ -134,11 +133,7 @@ async function* recordRows(db: PgAccess, request: RecordExportRequest, afterLead
   }
 }
 
-/** Cuts a lead export into slices by lead id (PostgreSQL does not slice exports itself, see capabilities; conformance checks it). */
-export async function splitLeads(db: PgAccess, request: LeadExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
-  const rows = (await db.q(leadCount(request)))[0]!.n as number;
-  const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
-  const cuts = [];
-  for (const offset of offsets) cuts.push(leadKey((await db.q(leadKeyAt(request), [offset]))[0]!.id as number));
-  return slicesBetween(cuts, offsets, rows);
+/** A lead export's mark: how many leads it selects. Program member exports are never shared. */
+export async function recordMark(db: PgAccess, request: RecordExportRequest): Promise<number> {
+  return request.kind === 'leads' ? (await db.q(leadCount(request)))[0]!.n as number : 0;
 }

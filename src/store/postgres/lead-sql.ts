@@ -74,12 +74,9 @@ export function recordCopy(request: RecordExportRequest, slice: ExportSlice = {}
   return `COPY (${query}) TO STDOUT (FORMAT csv, DELIMITER ${literal(d)}, NULL 'null')`;
 }
 
-/** The rows a lead export selects, and the lead id at an offset (cutting it into slices). */
+/** The rows a lead export selects (its mark). */
 export function leadCount(request: LeadExportRequest): string {
   return `SELECT count(*)::int AS n FROM leads l WHERE ${leadWhere(request.filter)}`;
-}
-export function leadKeyAt(request: LeadExportRequest): string {
-  return `SELECT l.id FROM leads l WHERE ${leadWhere(request.filter)} ORDER BY l.id LIMIT 1 OFFSET $1`;
 }
 
 /**

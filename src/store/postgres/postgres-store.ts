@@ -11,16 +11,16 @@ import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import { catalogColumns, STANDARD_LEAD_COLUMNS, STANDARD_MEMBER_COLUMNS } from '../lead-columns.js';
 import type {
-  AccessToken, ActivityDayCount, LeadDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, PlannedSlice,
+  AccessToken, ActivityDayCount, LeadDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportRun, ExportSlice, ImportResult, JobPatch,
   ResetCounts, Lease, LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation, UpsertResult,
 } from '../store.js';
 import type { RecordSource } from '../record-source.js';
 import type { AssetPage } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
-import { activityLines, activityRows, appendActivities, importActivities, splitActivities } from './activity-data.js';
+import { activityLines, activityMark, activityRows, appendActivities, importActivities } from './activity-data.js';
 import { IN_FLIGHT_TIMING, PostgresCallCounter } from './call-counter.js';
 import { PostgresConsoleQueries } from './console-queries.js';
-import { ensureColumns, importLeads, importMembers, recordLines, recordValues, splitLeads } from './lead-data.js';
+import { ensureColumns, importLeads, importMembers, recordLines, recordMark, recordValues } from './lead-data.js';
 import { hasNul, type Client, type PgAccess } from './pg-access.js';
 import { MIGRATIONS } from './schema.js';
 import { JOB_LIMIT_LOCK, SQL } from './sql.js';
@@ -41,10 +41,10 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 }
 
 export class PostgresStore implements Store {
-  // No slicing: one COPY already keeps two cores busy (PostgreSQL formats, the worker thread hashes
-  // and writes); two slices measured 15 % slower with the database on the same 2 cores
-  // (docs/performance.md). A database on its own machine might gain; not measured.
-  readonly capabilities: StoreCapabilities = { concurrentClaims: true, reopenInWorker: true, sliceExports: false };
+  // No runs shared between threads: one COPY already keeps two cores busy (PostgreSQL formats,
+  // the worker thread hashes and writes); two slices measured 15 % slower with the database on
+  // the same 2 cores (docs/performance.md). A database on its own machine might gain; not measured.
+  readonly capabilities: StoreCapabilities = { concurrentClaims: true, reopenInWorker: true, parallelRuns: false };
   readonly location: StoreLocation;
   private readonly pool: pg.Pool;
   private readonly schema: string;
@@ -195,11 +195,12 @@ export class PostgresStore implements Store {
   exportLines(request: ExportRequest, slice: ExportSlice = {}): AsyncIterable<LineChunk> {
     return request.kind === 'activities' ? activityLines(this.db, request, slice) : recordLines(this.db, request, slice);
   }
-  async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
-    if (request.kind === 'activities') return splitActivities(this.db, request, parts, minRowsPerPart);
-    if (request.kind === 'leads') return splitLeads(this.db, request, parts, minRowsPerPart);
-    // Program member exports are written whole (one slice; its row count is not used).
-    return [{ rows: 0 }];
+  // An export is one run (see capabilities).
+  async *exportRuns(): AsyncIterable<ExportRun> {
+    yield {};
+  }
+  async exportMark(request: ExportRequest): Promise<number> {
+    return request.kind === 'activities' ? activityMark(this.db, request) : recordMark(this.db, request);
   }
 
   async inReadSnapshot<T>(fn: () => Promise<T>): Promise<T> {

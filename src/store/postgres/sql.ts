@@ -74,14 +74,9 @@ function sliceWhere(slice: ExportSlice): string {
     (slice.upTo ? ` AND (activity_date, guid) <= ${key(slice.upTo)}` : '');
 }
 
-/** The number of rows an export selects, and the key of its row at an offset (cutting it into slices). */
+/** The number of rows an export selects (its mark). */
 export function exportCount(filter: ActivityExportRequest['filter']): string {
   return `SELECT count(*)::int AS n FROM activities WHERE ${exportWhere(filter)}`;
-}
-export function exportKeyAt(filter: ActivityExportRequest['filter']): string {
-  // activities.guid: the bigint column, not the text alias (which would sort '10' before '9').
-  return `SELECT activity_date AS "dateSec", guid::text AS guid FROM activities WHERE ${exportWhere(filter)}
-    ORDER BY activity_date, activities.guid LIMIT 1 OFFSET $1`;
 }
 
 /** The oracle path reads pages by key, so memory stays flat however large the selection. */

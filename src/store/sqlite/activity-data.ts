@@ -1,15 +1,15 @@
 /**
  * Activities in the SQLite store: the staged import, and the export's rows (for the oracle),
- * lines (built inside SQLite in keyed chunks) and slices.
+ * runs (cut by keys of the date index) and lines (built inside SQLite, a run at a time).
  */
 import type Database from 'better-sqlite3';
 import type { Activity } from '../../domain/activity.js';
 import type { ActivityExportRequest, ExportFilter } from '../../domain/export-request.js';
-import { cutOffsets, isAfter, partsFor, slicesBetween } from '../export-slices.js';
+import { isAfter } from '../export-slices.js';
 import type { Row } from '../row-mappers.js';
 import { batchesOf, type RecordSource } from '../record-source.js';
-import type { ExportKey, ExportSlice, ImportResult, LineChunk, PlannedSlice } from '../store.js';
-import { exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
+import type { ExportKey, ExportRun, ExportSlice, ImportResult, LineChunk } from '../store.js';
+import { CHUNK_ROWS, exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
 
 /**
  * Records are staged in a TEMP table (the connection's own temp database, which locks nothing
@@ -108,38 +108,58 @@ export function* activityRows(db: Database.Database, filter: ExportFilter): Gene
   }
 }
 
-export function* activityLines(db: Database.Database, request: ActivityExportRequest, slice: ExportSlice): Generator<LineChunk> {
+/** Prepares a statement once per connection (the store's cache): a run's queries are asked for hundreds of times. */
+export type Prepare = (sql: string) => Database.Statement;
+
+type Key = { date: bigint; guid: bigint };
+const toKey = (k: Key): ExportKey => ({ dateSec: Number(k.date), guid: String(k.guid) });
+
+/**
+ * The export cut into runs of `rowsPerRun` rows of its window each (fewer are selected when a
+ * type or value filter applies), from the start of `within` to its end.
+ */
+export function* activityRuns(prepare: Prepare, request: ActivityExportRequest, rowsPerRun: number, within: ExportSlice = {}): Generator<ExportRun> {
   const { params } = exportWhere(request.filter);
-  const sql = exportChunkSql(request);
-  // safeIntegers: GUIDs reach 2^63 and must come back exactly to bound the next chunk.
-  const chunkEnd = db.prepare(sql.chunkEnd).safeIntegers(true);
-  const chunkUpTo = db.prepare(sql.chunkUpTo);
-  const chunkRest = db.prepare(sql.chunkRest);
-  const startSec = params[0] as number;
-  const last = slice.upTo && { lastDate: slice.upTo.dateSec, lastGuid: BigInt(slice.upTo.guid) };
-  let after: { afterDate: number; afterGuid: bigint } = slice.after
-    ? { afterDate: slice.after.dateSec, afterGuid: BigInt(slice.after.guid) }
-    : { afterDate: startSec - 1, afterGuid: 0n };
+  const [startSec, endSec] = params as [number, number];
+  // safeIntegers: GUIDs reach 2^63 and must come back exactly to bound the next run.
+  const runEnd = prepare(exportChunkSql(request).runEnd).safeIntegers(true);
+  const last = within.upTo;
+  let after = within.after;
   for (;;) {
-    // The index range starts at the chunk's first second, not the window's.
-    const from = [Math.max(startSec, after.afterDate), ...params.slice(1)];
-    const end = chunkEnd.get(...from, after) as { date: bigint; guid: bigint } | undefined;
-    // The slice ends in this chunk when no chunk follows or this one reaches the slice's last key.
-    const endsSlice = last && (!end || !isAfter(last.lastDate, last.lastGuid, { dateSec: Number(end.date), guid: String(end.guid) }));
-    const bound = endsSlice ? last : end && { lastDate: end.date, lastGuid: end.guid };
-    const chunk = (bound ? chunkUpTo.get(...from, { ...after, ...bound }) : chunkRest.get(...from, after)) as
-      { rows: number; bytes: Buffer | null };
-    if (chunk.rows) yield { bytes: chunk.bytes!, rows: chunk.rows };
-    if (!end || endsSlice) return;
-    after = { afterDate: Number(end.date), afterGuid: end.guid };
+    // The index range starts at the run's first second, not the window's.
+    const from = after ? Math.max(startSec, after.dateSec) : startSec;
+    const bound = { afterDate: after?.dateSec ?? startSec - 1, afterGuid: after ? BigInt(after.guid) : 0n, skip: rowsPerRun - 1 };
+    const found = runEnd.get(from, endSec, bound) as Key | undefined;
+    const end = found && toKey(found);
+    // The slice ends in this run when no run follows or this one reaches its last key.
+    const endsHere = last && (!end || !isAfter(last.dateSec, BigInt(last.guid), end));
+    const upTo = endsHere ? last : end;
+    yield { ...(after ? { after } : {}), ...(upTo ? { upTo } : {}), maxRows: rowsPerRun };
+    if (!end || endsHere) return;
+    after = end;
   }
 }
 
-export function splitActivities(db: Database.Database, request: ActivityExportRequest, parts: number, minRowsPerPart: number): PlannedSlice[] {
-  const { where, params } = exportWhere(request.filter);
-  const rows = db.prepare(`SELECT count(*) FROM activities WHERE ${where}`).pluck().get(...params) as number;
-  const keyAt = db.prepare(`SELECT activity_date AS dateSec, CAST(guid AS TEXT) AS guid FROM activities WHERE ${where} ${ORDER}
-    LIMIT 1 OFFSET ?`);
-  const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
-  return slicesBetween(offsets.map((offset) => keyAt.get(...params, offset) as ExportKey), offsets, rows);
+/** The lines of a slice: a run from activityRuns in one query; any other slice run by run. */
+export function* activityLines(prepare: Prepare, request: ActivityExportRequest, slice: ExportRun): Generator<LineChunk> {
+  if (slice.maxRows === undefined) {
+    for (const run of activityRuns(prepare, request, CHUNK_ROWS, slice)) yield* activityLines(prepare, request, run);
+    return;
+  }
+  const { params } = exportWhere(request.filter);
+  const sql = exportChunkSql(request);
+  const startSec = params[0] as number;
+  const { after, upTo } = slice;
+  const from = [after ? Math.max(startSec, after.dateSec) : startSec, ...params.slice(1)];
+  const bound = { afterDate: after?.dateSec ?? startSec - 1, afterGuid: after ? BigInt(after.guid) : 0n };
+  const chunk = (upTo
+    ? prepare(sql.chunkUpTo).get(...from, { ...bound, lastDate: upTo.dateSec, lastGuid: BigInt(upTo.guid) })
+    : prepare(sql.chunkRest).get(...from, bound)) as { rows: number; bytes: Buffer | null };
+  if (chunk.rows) yield { bytes: chunk.bytes!, rows: chunk.rows };
+}
+
+/** The export's mark: how many rows its window holds (imports only add rows). */
+export function activityMark(prepare: Prepare, request: ActivityExportRequest): number {
+  const [startSec, endSec] = exportWhere(request.filter).params as [number, number];
+  return prepare(exportChunkSql(request).windowRows).pluck().get(startSec, endSec) as number;
 }

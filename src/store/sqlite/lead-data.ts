@@ -10,13 +10,14 @@ import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import type { ProgramMemberExportRequest } from '../../domain/program-member-export-request.js';
 import { columnSpecs, fieldColumn, STATE_CODES, toExportValue } from '../lead-columns.js';
-import { cutOffsets, partsFor, slicesBetween } from '../export-slices.js';
 import { batchesOf, type RecordSource } from '../record-source.js';
-import { leadKey, type ExportSlice, type LineChunk, type PlannedSlice, type UpsertResult } from '../store.js';
+import { leadKey, type ExportRun, type ExportSlice, type LineChunk, type UpsertResult } from '../store.js';
+import type { Prepare } from './activity-data.js';
 import {
-  insertValues, keyedChunkSql, LEAD_STAGE, leadWhere, MEMBER_FROM, MEMBER_STAGE, memberWhere, mergeTerms, replaceMemberships,
+  insertValues, keyedChunkSql, LEAD_RUNS, LEAD_STAGE, leadWhere, MEMBER_FROM, MEMBER_STAGE, memberWhere, mergeTerms, replaceMemberships,
   type KeyedChunkSql,
 } from './lead-sql.js';
+import { CHUNK_ROWS } from './sql.js';
 
 const BATCH = 10_000;
 
@@ -108,37 +109,59 @@ function exportParts(request: RecordExportRequest): { sql: KeyedChunkSql; params
 }
 
 /**
- * The export's data lines, built inside SQLite, in chunks of whole lines; a lead export's slice
- * (by lead id, `leadKey`) gives the rows after its `after` up to its `upTo`.
+ * A lead export cut into runs of `rowsPerRun` stored leads each (fewer are selected), within
+ * `within`; a program member export is one run.
  */
-export function* recordLines(db: Database.Database, request: RecordExportRequest, slice: ExportSlice = {}): Generator<LineChunk> {
-  const last = slice.upTo && Number(slice.upTo.guid);
+export function* recordRuns(prepare: Prepare, request: RecordExportRequest, rowsPerRun: number, within: ExportSlice = {}): Generator<ExportRun> {
+  if (request.kind !== 'leads') {
+    yield within;
+    return;
+  }
+  const runEnd = prepare(LEAD_RUNS.runEnd).pluck();
+  const last = within.upTo && Number(within.upTo.guid);
+  let after = within.after && Number(within.after.guid);
+  for (;;) {
+    const end = runEnd.get({ after: after ?? 0, skip: rowsPerRun - 1 }) as number | undefined;
+    // The slice ends in this run when no run follows or this one reaches its last key.
+    const endsHere = last !== undefined && (end === undefined || end >= last);
+    const upTo = endsHere ? last : end;
+    yield { ...(after !== undefined ? { after: leadKey(after) } : {}), ...(upTo !== undefined ? { upTo: leadKey(upTo) } : {}), maxRows: rowsPerRun };
+    if (end === undefined || endsHere) return;
+    after = end;
+  }
+}
+
+/**
+ * The export's data lines, built inside SQLite: a run from recordRuns in one query, any other
+ * slice of a lead export run by run, a program member export in chunks of whole lines.
+ */
+export function* recordLines(prepare: Prepare, request: RecordExportRequest, slice: ExportRun = {}): Generator<LineChunk> {
+  if (request.kind === 'leads' && slice.maxRows === undefined) {
+    for (const run of recordRuns(prepare, request, CHUNK_ROWS, slice)) yield* recordLines(prepare, request, run);
+    return;
+  }
   for (const { sql, params } of exportParts(request)) {
-    const chunkEnd = db.prepare(sql.chunkEnd).pluck();
-    const chunkUpTo = db.prepare(sql.chunkUpTo);
-    const chunkRest = db.prepare(sql.chunkRest);
-    let after = slice.after ? Number(slice.after.guid) : 0;
-    for (;;) {
-      const end = chunkEnd.get({ ...params, after }) as number | undefined;
-      // The slice ends in this chunk when no chunk follows or this one reaches its last key.
-      const endsSlice = last !== undefined && (end === undefined || end >= last);
-      const bound = endsSlice ? last : end;
-      const chunk = (bound === undefined ? chunkRest.get({ ...params, after }) : chunkUpTo.get({ ...params, after, last: bound })) as
+    if (slice.maxRows !== undefined) {
+      const after = slice.after ? Number(slice.after.guid) : 0;
+      const chunk = (slice.upTo ? prepare(sql.chunkUpTo).get({ ...params, after, last: Number(slice.upTo.guid) })
+        : prepare(sql.chunkRest).get({ ...params, after })) as { rows: number; bytes: Buffer | null };
+      if (chunk.rows) yield { bytes: chunk.bytes!, rows: chunk.rows };
+      continue;
+    }
+    for (let after = 0; ;) {
+      const end = prepare(sql.chunkEnd).pluck().get({ ...params, after }) as number | undefined;
+      const chunk = (end === undefined ? prepare(sql.chunkRest).get({ ...params, after }) : prepare(sql.chunkUpTo).get({ ...params, after, last: end })) as
         { rows: number; bytes: Buffer | null };
       if (chunk.rows) yield { bytes: chunk.bytes!, rows: chunk.rows };
-      if (end === undefined || endsSlice) break;
+      if (end === undefined) break;
       after = end;
     }
   }
 }
 
-/** Cuts a lead export into slices by lead id, as splitActivities does by (date, GUID). */
-export function splitLeads(db: Database.Database, request: LeadExportRequest, parts: number, minRowsPerPart: number): PlannedSlice[] {
-  const { where, params } = leadWhere(request.filter);
-  const rows = db.prepare(`SELECT count(*) FROM leads l WHERE ${where}`).pluck().get(params) as number;
-  const keyAt = db.prepare(`SELECT l.id FROM leads l WHERE ${where} ORDER BY l.id LIMIT 1 OFFSET @offset`).pluck();
-  const offsets = cutOffsets(rows, partsFor(rows, parts, minRowsPerPart));
-  return slicesBetween(offsets.map((offset) => leadKey(keyAt.get({ ...params, offset }) as number)), offsets, rows);
+/** A lead export's mark: how many leads are stored. Program member exports are never shared. */
+export function recordMark(prepare: Prepare, request: RecordExportRequest): number {
+  return request.kind === 'leads' ? prepare(LEAD_RUNS.mark).pluck().get() as number : 0;
 }
 
 /** The same rows as raw values, for the TypeScript oracle. */

@@ -172,3 +172,12 @@ export const MEMBER_STAGE = {
   countStored: `SELECT count(*) FROM temp.member_stage s JOIN program_members m ON m.program_id = s.program_id AND m.lead_id = s.lead_id`,
   drop: 'DROP TABLE IF EXISTS temp.member_stage',
 };
+
+/**
+ * A lead export is cut into runs by id alone, walking the table's rowids without reading a row
+ * (the filter applies when a run is built); its mark is the count of stored leads.
+ */
+export const LEAD_RUNS = {
+  runEnd: 'SELECT id FROM leads WHERE id > @after ORDER BY id LIMIT 1 OFFSET @skip',
+  mark: 'SELECT count(*) FROM leads',
+};

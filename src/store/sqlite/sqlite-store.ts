@@ -13,15 +13,15 @@ import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import { catalogColumns, STANDARD_LEAD_COLUMNS, STANDARD_MEMBER_COLUMNS } from '../lead-columns.js';
 import type {
-  AccessToken, ActivityDayCount, LeadDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportSlice, ImportResult, JobPatch, ResetCounts, Lease,
-  LineChunk, ListJobsQuery, PlannedSlice, Store, StoreCapabilities, StoreLocation, UpsertResult,
+  AccessToken, ActivityDayCount, LeadDayCount, AllJobsQuery, ApiUser, JobOwnership, JobPage, Role, ExportRun, ImportResult, JobPatch, ResetCounts, Lease,
+  LineChunk, ListJobsQuery, Store, StoreCapabilities, StoreLocation, UpsertResult,
 } from '../store.js';
 import type { RecordSource } from '../record-source.js';
 import type { AssetPage } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
-import { activityLines, activityRows, importActivities, splitActivities } from './activity-data.js';
+import { activityLines, activityMark, activityRows, activityRuns, importActivities } from './activity-data.js';
 import { SqliteConsoleQueries } from './console-queries.js';
-import { ensureColumns, importLeads, importMembers, recordLines, recordValues, splitLeads } from './lead-data.js';
+import { ensureColumns, importLeads, importMembers, recordLines, recordMark, recordRuns, recordValues } from './lead-data.js';
 import { MIGRATIONS } from './schema.js';
 import { SQL } from './sql.js';
 
@@ -31,8 +31,9 @@ export interface SqliteStoreOptions {
 }
 
 export class SqliteStore implements Store {
-  // SQLite builds the lines in the thread that reads them, so one export uses one core; slices use all.
-  readonly capabilities: StoreCapabilities = { concurrentClaims: false, reopenInWorker: true, sliceExports: true };
+  // SQLite builds the lines in the thread that reads them, so one export uses one core; runs
+  // handed to helper threads use the others.
+  readonly capabilities: StoreCapabilities = { concurrentClaims: false, reopenInWorker: true, parallelRuns: true };
   readonly location: StoreLocation;
   private readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
@@ -149,17 +150,32 @@ export class SqliteStore implements Store {
   }
 
   // --- exports of every kind ---
-  async *exportLines(request: ExportRequest, slice: ExportSlice = {}): AsyncIterable<LineChunk> {
-    if (request.kind === 'activities') yield* activityLines(this.db, request, slice);
-    else yield* recordLines(this.db, request, slice);
+  async *exportLines(request: ExportRequest, slice: ExportRun = {}): AsyncIterable<LineChunk> {
+    if (request.kind === 'activities') yield* activityLines(this.exportStmt, request, slice);
+    else yield* recordLines(this.exportStmt, request, slice);
   }
 
-  async splitExport(request: ExportRequest, parts: number, minRowsPerPart: number): Promise<PlannedSlice[]> {
-    if (request.kind === 'activities') return splitActivities(this.db, request, parts, minRowsPerPart);
-    if (request.kind === 'leads') return splitLeads(this.db, request, parts, minRowsPerPart);
-    // Program member exports are written whole (one slice; its row count is not used).
-    return [{ rows: 0 }];
+  async *exportRuns(request: ExportRequest, rowsPerRun: number): AsyncIterable<ExportRun> {
+    if (request.kind === 'activities') yield* activityRuns(this.exportStmt, request, rowsPerRun);
+    else yield* recordRuns(this.exportStmt, request, rowsPerRun);
   }
+
+  async exportMark(request: ExportRequest): Promise<number> {
+    return request.kind === 'activities' ? activityMark(this.exportStmt, request) : recordMark(this.exportStmt, request);
+  }
+
+  /** Export statements, kept while in use: a helper builds hundreds of runs with the same few. */
+  private readonly exportStmt = (sql: string): Database.Statement => {
+    let s = this.exportStmts.get(sql);
+    if (!s) {
+      // Each request's fields and filter make their own SQL; a long-lived store keeps the latest few.
+      if (this.exportStmts.size >= 32) this.exportStmts.delete(this.exportStmts.keys().next().value!);
+      s = this.db.prepare(sql);
+      this.exportStmts.set(sql, s);
+    }
+    return s;
+  };
+  private readonly exportStmts = new Map<string, Database.Statement>();
 
   async inReadSnapshot<T>(fn: () => Promise<T>): Promise<T> {
     // Deferred: the read transaction, and with it the snapshot, starts at fn's first read.
