@@ -3,10 +3,10 @@ import pg from 'pg';
 import type { Activity } from '../../domain/activity.js';
 import type { Asset, AssetKind } from '../../domain/assets.js';
 import { FIRST_CUSTOM_TYPE_ID, type CustomActivityType } from '../../domain/custom-activities.js';
-import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
+import { DuplicateName } from '../../domain/errors.js';
 import type { ExportRequest, ExportValue, RecordExportRequest } from '../../domain/export-kind.js';
 import type { ExportFilter } from '../../domain/export-request.js';
-import { cancelBlocker, enqueueBlocker, type JobRecord, type JobStatus } from '../../domain/job.js';
+import type { JobRecord, JobStatus } from '../../domain/job.js';
 import type { LeadRecord } from '../../domain/lead-record.js';
 import type { MemberRecord } from '../../domain/program-member-record.js';
 import { catalogColumns, STANDARD_LEAD_COLUMNS, STANDARD_MEMBER_COLUMNS } from '../lead-columns.js';
@@ -16,13 +16,14 @@ import type {
 } from '../store.js';
 import type { RecordSource } from '../record-source.js';
 import type { AssetPage } from '../store.js';
-import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
+import { countsByStatus, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
 import { activityLines, activityMark, activityRows, appendActivities, importActivities } from './activity-data.js';
 import { IN_FLIGHT_TIMING, PostgresCallCounter } from './call-counter.js';
 import { PostgresConsoleQueries } from './console-queries.js';
 import { ensureColumns, importLeads, importMembers, recordLines, recordMark, recordValues } from './lead-data.js';
 import { hasNul, type Client, type PgAccess } from './pg-access.js';
 import { MIGRATIONS } from './schema.js';
+import { cancelJob, claimNextJob, enqueueJob, patch } from './job-transitions.js';
 import { JOB_LIMIT_LOCK, SQL } from './sql.js';
 
 // bigint (int8) columns come back as numbers: every one we store is below 2^53 except marketoGUID,
@@ -293,42 +294,14 @@ export class PostgresStore implements Store {
     return (await this.q(sql, [q.owner, q.createdSince, q.limit, q.offset, q.kind ?? null, ...(q.statuses ? [q.statuses] : [])])).map(toJob);
   }
 
-  async enqueueJob(exportId: string, now: number, maxQueued: number): Promise<JobRecord> {
-    return this.tx(async (c) => {
-      // The queue limit holds across processes only if counting and queueing are one step.
-      await c.query('SELECT pg_advisory_xact_lock($1)', [JOB_LIMIT_LOCK]);
-      const job = await jobForUpdate(c, exportId);
-      const blocker = enqueueBlocker(job.status);
-      if (blocker === 'already-queued') throw new AlreadyQueued(exportId);
-      if (blocker) throw new InvalidTransition(exportId, job.status, 'enqueue');
-      if (((await c.query(SQL.countActive)).rows[0].n as number) >= maxQueued) throw new QueueFull(maxQueued);
-      return (await patch(c, exportId, 'Created', { status: 'Queued', queuedAt: now }))!;
-    });
+  enqueueJob(exportId: string, now: number, maxQueued: number): Promise<JobRecord> {
+    return enqueueJob(this.db, exportId, now, maxQueued);
   }
-
-  async cancelJob(exportId: string, now: number): Promise<JobRecord> {
-    return this.tx(async (c) => {
-      const job = await jobForUpdate(c, exportId);
-      const blocker = cancelBlocker(job.status);
-      if (blocker === 'noop') return job;
-      if (blocker) throw new InvalidTransition(exportId, job.status, 'cancel');
-      return (await patch(c, exportId, job.status, { status: 'Cancelled', finishedAt: now }))!;
-    });
+  cancelJob(exportId: string, now: number): Promise<JobRecord> {
+    return cancelJob(this.db, exportId, now);
   }
-
-  async claimNextJob(now: number, maxProcessing: number, lease: Lease, mayStart?: (job: JobRecord) => boolean): Promise<JobRecord | undefined> {
-    return this.tx(async (c) => {
-      // Counting and claiming must be one step across processes, hence the lock; SKIP LOCKED keeps
-      // the row pick from waiting on rows an enqueue or cancel holds.
-      await c.query('SELECT pg_advisory_xact_lock($1)', [JOB_LIMIT_LOCK]);
-      await c.query(SQL.requeueExpired, [Date.now()]);
-      if (((await c.query(SQL.countProcessing)).rows[0].n as number) >= maxProcessing) return undefined;
-      const id = (await c.query(SQL.oldestQueued)).rows[0]?.export_id as string | undefined;
-      if (id === undefined) return undefined;
-      if (mayStart && !mayStart(await jobForUpdate(c, id))) return undefined;
-      await c.query(SQL.setLease, [lease.owner, lease.until, id]);
-      return patch(c, id, 'Queued', { status: 'Processing', startedAt: now });
-    });
+  claimNextJob(now: number, maxProcessing: number, lease: Lease, mayStart?: (job: JobRecord) => boolean): Promise<JobRecord | undefined> {
+    return claimNextJob(this.db, now, maxProcessing, lease, mayStart);
   }
 
   async renewLeases(owner: string, exportIds: string[], until: number): Promise<string[]> {
@@ -336,7 +309,7 @@ export class PostgresStore implements Store {
     return (await this.q(SQL.renewLeases, [until, exportIds, owner])).map((r) => r.export_id as string);
   }
 
-  async transitionJob(exportId: string, from: JobStatus, p: JobPatch): Promise<JobRecord | undefined> {
+  transitionJob(exportId: string, from: JobStatus, p: JobPatch): Promise<JobRecord | undefined> {
     return this.tx((c) => patch(c, exportId, from, p));
   }
 
@@ -404,23 +377,3 @@ export class PostgresStore implements Store {
     await this.q(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
   }
 }
-
-async function jobForUpdate(c: Client, exportId: string): Promise<JobRecord> {
-  if (hasNul(exportId)) throw new JobNotFound(exportId);
-  const r = (await c.query(SQL.getJobForUpdate, [exportId])).rows[0] as Row | undefined;
-  if (!r) throw new JobNotFound(exportId);
-  return toJob(r);
-}
-
-async function patch(c: Client, exportId: string, from: JobStatus, p: JobPatch): Promise<JobRecord | undefined> {
-  const entries = Object.entries(p);
-  const sets = entries.map(([k], i) => {
-    const column = JOB_COLUMNS[k as keyof JobPatch];
-    if (!column) throw new Error(`unknown job field ${k}`);
-    return `${column} = $${i + 3}`;
-  });
-  const r = await c.query(`UPDATE jobs SET ${sets.join(', ')} WHERE export_id = $1 AND status = $2 RETURNING *`,
-    [exportId, from, ...entries.map(([, v]) => v ?? null)]);
-  return r.rows[0] ? toJob(r.rows[0] as Row) : undefined;
-}
-
