@@ -4,7 +4,6 @@
  * CLI running the same SELECT on the same table. `demo-leads`: the default demo (`serve --demo`)
  * and an export of its last 30 days of leads, against the 5 s the issue sets.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sqliteFile } from '../../src/config/config.js';
@@ -18,7 +17,7 @@ import { columnSpecs } from '../../src/store/lead-columns.js';
 import { leadWhere, recordLine } from '../../src/store/sqlite/lead-sql.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { BenchContext } from '../lib/context.js';
-import { fileChecksum } from '../lib/oracle.js';
+import { fileChecksum, hashLines } from '../lib/oracle.js';
 import { Api, createUser, iso, startServe } from '../lib/server.js';
 import { fmt, interleaved, measure, median, type ScenarioResult } from '../lib/stats.js';
 import { sqliteCli } from './export-sqlite.js';
@@ -61,23 +60,10 @@ async function leadDataset(ctx: BenchContext, n: number): Promise<{ dataDir: str
 
 /** sha256 and size of the file the TypeScript formatter writes from store.exportRecords. */
 async function oracle(store: SqliteStore, r: RecordExportRequest): Promise<{ checksum: string; rows: number; bytes: number }> {
-  const hash = createHash('sha256');
-  let buf = formatHeader(r);
-  let rows = 0;
-  let bytes = 0;
-  for await (const values of store.exportRecords(r)) {
-    buf += formatRecord(values, r.format);
-    rows++;
-    if (buf.length > 1 << 20) {
-      const b = Buffer.from(buf, 'utf8');
-      hash.update(b);
-      bytes += b.length;
-      buf = '';
-    }
+  async function* lines() {
+    for await (const values of store.exportRecords(r)) yield formatRecord(values, r.format);
   }
-  const b = Buffer.from(buf, 'utf8');
-  hash.update(b);
-  return { checksum: `sha256:${hash.digest('hex')}`, rows, bytes: bytes + b.length };
+  return hashLines(formatHeader(r), lines());
 }
 
 /** The same columns for the sqlite3 CLI: raw values, dates by strftime; its CSV mode quotes. */

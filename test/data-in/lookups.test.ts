@@ -13,11 +13,11 @@ import { test } from 'node:test';
 import { parseCatalog } from '../../src/domain/assets.js';
 import { DEMO_CATALOG, DEMO_CATALOG_DATE } from '../../src/demo/catalog.js';
 import type { Harness } from '../helpers/harness.js';
+import { assetOk, NOTHING } from '../reads/helpers.js';
 import { harness } from './helpers.js';
 
 const ASSET_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const ASSET_API_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\+0000$/;
-const NOTHING = 'No assets found for the given search criteria.';
 
 async function withCatalog(t: Parameters<typeof harness>[0]): Promise<Harness> {
   const h = await harness(t);
@@ -35,20 +35,6 @@ function assertOk(body: any): any[] {
   return body.result;
 }
 
-/** The Asset API's envelope: errors and warnings always there; nothing found is no result but a warning. */
-function assertAssets(body: any): any[] {
-  assert.equal(body.success, true, JSON.stringify(body));
-  assert.match(body.requestId, /^[0-9a-f]{4,5}#[0-9a-f]+$/);
-  assert.deepEqual(body.errors, []);
-  if (!('result' in body)) {
-    assert.deepEqual(Object.keys(body), ['success', 'errors', 'requestId', 'warnings']);
-    assert.deepEqual(body.warnings, [NOTHING]);
-    return [];
-  }
-  assert.deepEqual(Object.keys(body), ['success', 'errors', 'requestId', 'warnings', 'result']);
-  assert.deepEqual(body.warnings, []);
-  return body.result;
-}
 
 function assertError(body: any, code: string, message?: string): void {
   assert.equal(body.success, false, JSON.stringify(body));
@@ -69,9 +55,9 @@ function assertFolder(folder: unknown): void {
 test('program by name and by id: the Asset API shape, the same object both ways', async (t) => {
   const h = await withCatalog(t);
   const token = await h.token('read-only-assets');
-  const [byName, ...more] = assertAssets(await h.json('/rest/asset/v1/program/byName.json?name=GL_OP_ALL_2026&includeTags=true&includeCosts=true', { token }));
+  const [byName, ...more] = assetOk(await h.json('/rest/asset/v1/program/byName.json?name=GL_OP_ALL_2026&includeTags=true&includeCosts=true', { token }));
   assert.equal(more.length, 0);
-  const [byId] = assertAssets(await h.json('/rest/asset/v1/program/1001.json', { token }));
+  const [byId] = assetOk(await h.json('/rest/asset/v1/program/1001.json', { token }));
   assert.deepEqual(byId, byName);
   assert.deepEqual(Object.keys(byName), ['id', 'name', 'description', 'createdAt', 'updatedAt', 'url', 'type', 'channel', 'folder', 'status', 'workspace', 'tags', 'costs']);
   assert.equal(byName.id, 1001);
@@ -89,9 +75,9 @@ test('program by name and by id: the Asset API shape, the same object both ways'
   assert.deepEqual(byName.costs, [{ startDate: '2026-01-01', cost: 12000, note: 'Paid search' }]);
 
   // byName fills tags and costs only when asked.
-  const [plain] = assertAssets(await h.json('/rest/asset/v1/program/byName.json?name=GL_OP_ALL_2026', { token }));
+  const [plain] = assetOk(await h.json('/rest/asset/v1/program/byName.json?name=GL_OP_ALL_2026', { token }));
   assert.deepEqual([plain.tags, plain.costs], [null, null]);
-  const event = assertAssets(await h.json(`/rest/asset/v1/program/byName.json?name=${encodeURIComponent('Webinar - Data Pipelines')}`, { token }))[0];
+  const event = assetOk(await h.json(`/rest/asset/v1/program/byName.json?name=${encodeURIComponent('Webinar - Data Pipelines')}`, { token }))[0];
   assert.equal(event.type, 'Event with Webinar');
   assert.equal(event.channel, 'Webinar');
   assert.equal(event.url, 'https://app.tidemark.local/#ME1002A1');
@@ -100,8 +86,8 @@ test('program by name and by id: the Asset API shape, the same object both ways'
 test('static list by name and by id: id, name, description, createdAt, updatedAt, url, folder, workspace, computedUrl', async (t) => {
   const h = await withCatalog(t);
   const token = await h.token('read-only-assets');
-  const [byName] = assertAssets(await h.json('/rest/asset/v1/staticList/byName.json?name=Newsletter', { token }));
-  const [byId] = assertAssets(await h.json('/rest/asset/v1/staticList/3001.json', { token }));
+  const [byName] = assetOk(await h.json('/rest/asset/v1/staticList/byName.json?name=Newsletter', { token }));
+  const [byId] = assetOk(await h.json('/rest/asset/v1/staticList/3001.json', { token }));
   assert.deepEqual(byId, byName);
   assert.deepEqual(Object.keys(byName).sort(),
     ['computedUrl', 'createdAt', 'description', 'folder', 'id', 'name', 'updatedAt', 'url', 'workspace', 'workspaceId']);
@@ -115,16 +101,16 @@ test('static list by name and by id: id, name, description, createdAt, updatedAt
   assert.match(byName.computedUrl, /^https?:\/\//);
   // The byName look-up takes the list's own name, not the qualified one.
   const qualified = await h.json(`/rest/asset/v1/staticList/byName.json?name=${encodeURIComponent('GL_OP_ALL_2026.Newsletter')}`, { token });
-  assert.deepEqual(assertAssets(qualified), []);
-  const folder = assertAssets(await h.json('/rest/asset/v1/staticList/3003.json', { token }))[0];
+  assert.deepEqual(assetOk(qualified), []);
+  const folder = assetOk(await h.json('/rest/asset/v1/staticList/3003.json', { token }))[0];
   assert.deepEqual(folder.folder, { id: 14, type: 'Folder' });
 });
 
 test('form by name and by id: id, name, folder {id, type}, status', async (t) => {
   const h = await withCatalog(t);
   const token = await h.token('read-write-assets');
-  const [byName] = assertAssets(await h.json('/rest/asset/v1/form/byName.json?name=MPS%20Outbound&status=approved', { token }));
-  const [byId] = assertAssets(await h.json('/rest/asset/v1/form/2001.json', { token }));
+  const [byName] = assetOk(await h.json('/rest/asset/v1/form/byName.json?name=MPS%20Outbound&status=approved', { token }));
+  const [byId] = assetOk(await h.json('/rest/asset/v1/form/2001.json', { token }));
   assert.deepEqual(byId, byName);
   assert.equal(byName.id, 2001);
   assert.equal(byName.name, 'MPS Outbound');
@@ -133,7 +119,7 @@ test('form by name and by id: id, name, folder {id, type}, status', async (t) =>
   assert.ok(['approved', 'draft'].includes(byName.status));
   for (const key of ['description', 'createdAt', 'updatedAt', 'url', 'workspace']) assert.ok(key in byName, key);
   // An id of another kind is not a form.
-  assert.deepEqual(assertAssets(await h.json('/rest/asset/v1/form/1001.json', { token })), []);
+  assert.deepEqual(assetOk(await h.json('/rest/asset/v1/form/1001.json', { token })), []);
 });
 
 test('leads/describe.json: id, displayName, dataType, rest {name, readOnly}, soap {name, readOnly} (more in test/leads)', async (t) => {
@@ -171,7 +157,7 @@ test('unknown name or id: success, no result and the warning', async (t) => {
     '/rest/asset/v1/form/byName.json?name=Nope', '/rest/asset/v1/form/42.json',
   ]) {
     const body = await h.json(path, { token });
-    assert.deepEqual(assertAssets(body), [], path);
+    assert.deepEqual(assetOk(body), [], path);
     assert.ok(!('result' in body), path);
     assert.deepEqual(body.warnings, [NOTHING], path);
   }

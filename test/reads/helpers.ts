@@ -90,6 +90,7 @@ export async function tapPaginated(h: Harness, token: string, endpoint: 'lists' 
 /** Asserts the Asset API's envelope, in its key order; the result, or [] for the "No assets found" answer. */
 export function assetOk(body: any): any[] {
   assert.equal(body.success, true, JSON.stringify(body).slice(0, 400));
+  assert.match(body.requestId, /^[0-9a-f]{4,5}#[0-9a-f]+$/);
   assert.deepEqual(body.errors, []);
   if (!('result' in body)) {
     assert.deepEqual(Object.keys(body), ['success', 'errors', 'requestId', 'warnings']);
