@@ -9,10 +9,9 @@ import { OpenFiles } from './open-files.js';
 export interface FileStore {
   /**
    * Where a running export writes; invisible to readers until `commit`. `tag` names the attempt,
-   * so a stale worker and the one that took its job over never write the same file. Parts 1 to
-   * EXPORT_TEMP_PARTS - 1 are scratch files for slices written in parallel and appended to part 0.
+   * so a stale worker and the one that took its job over never write the same file.
    */
-  tempPath(exportId: string, tag: string, part?: number): string;
+  tempPath(exportId: string, tag: string): string;
   /** Atomically publishes the finished temp file. */
   commit(exportId: string, tag: string): void;
   /** Removes an attempt's temp files. */
@@ -43,11 +42,11 @@ export interface StoredFile {
 }
 
 const ID = /^[0-9a-f-]{36}$/;
-/** `<id>.export` or `<id>.export.<tag>[.<part>].part`, as `path` and `tempPath` make them. */
+/**
+ * `<id>.export` or `<id>.export.<tag>.part`, as `path` and `tempPath` make them; also
+ * `<id>.export.<tag>.<n>.part`, the slice scratch files of earlier versions, so the sweep removes them.
+ */
 const FILE_NAME = /^([0-9a-f-]{36})\.export(?:\.([A-Za-z0-9-]{1,40})(?:\.\d+)?\.part)?$/;
-
-/** How many temp files one export attempt may write: its file and a scratch file per extra slice. */
-export const EXPORT_TEMP_PARTS = 2;
 
 export class FsFileStore implements FileStore {
   private readonly open = new OpenFiles();
@@ -62,10 +61,9 @@ export class FsFileStore implements FileStore {
     return join(this.dir, `${exportId}.export`);
   }
 
-  tempPath(exportId: string, tag: string, part = 0): string {
+  tempPath(exportId: string, tag: string): string {
     if (!/^[A-Za-z0-9-]{1,40}$/.test(tag)) throw new Error(`not an attempt tag: ${tag}`);
-    if (!Number.isInteger(part) || part < 0 || part >= EXPORT_TEMP_PARTS) throw new Error(`not a temp part: ${part}`);
-    return `${this.path(exportId)}.${tag}${part ? `.${part}` : ''}.part`;
+    return `${this.path(exportId)}.${tag}.part`;
   }
 
   commit(exportId: string, tag: string): void {
@@ -73,7 +71,7 @@ export class FsFileStore implements FileStore {
   }
 
   discard(exportId: string, tag: string): void {
-    for (let part = 0; part < EXPORT_TEMP_PARTS; part++) rmSync(this.tempPath(exportId, tag, part), { force: true });
+    rmSync(this.tempPath(exportId, tag), { force: true });
   }
 
   size(exportId: string): number | undefined {
