@@ -175,15 +175,6 @@ export const CUSTOM_TYPE_BODY_RULES: BodyRule[] = [
   { says: 'no two attributes share an apiName or a name', refusal: /is used twice/ },
 ];
 
-/** One record of `POST /rest/v1/activities/external.json` as it is added (otherwise it is skipped with its reason). */
-export const customRecordShape = z.looseObject({
-  leadId: z.int().min(1),
-  activityDate: z.string().meta({ description: 'A datetime' }),
-  activityTypeId: z.int().meta({ description: 'A custom activity type id' }),
-  primaryAttributeValue: z.union([z.string(), z.number(), z.boolean()]),
-  attributes: z.array(z.looseObject({ apiName: z.string().optional(), name: z.string().optional(), value: z.unknown().optional() })).optional(),
-});
-
 /** The body of `POST /rest/v1/activities/external.json`. */
 export const customActivitiesBodyShape = z.looseObject({
   input: z.array(z.unknown()).min(1).max(MAX_CUSTOM_RECORDS).meta({ description: `1 to ${MAX_CUSTOM_RECORDS} records (CustomActivity); a bad record is skipped with its reason, not the call refused` }),
