@@ -7,7 +7,9 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import Database from 'better-sqlite3';
 import pg from 'pg';
+import { sqliteFile } from '../../src/config/config.js';
 import type { Activity } from '../../src/domain/activity.js';
 import { formatMarketoDate } from '../../src/domain/dates.js';
 import { demoActivities } from '../../src/demo/generate.js';
@@ -134,3 +136,33 @@ export async function ndjsonFile(root: string, n: number): Promise<string> {
   renameSync(`${path}.tmp`, path);
   return path;
 }
+
+/**
+ * The sqlite3 CLI's side of the export rows: the same activities in a plain table, attributes as
+ * JSON text (the Tidemark store keeps them in file form, which the CLI would quote a second time).
+ * Same columns, same date index, every row of the store, so both sides read files of the same
+ * shape. Built once next to the store.
+ */
+export function plainReferenceFile(dataDir: string, log: (s: string) => void): string {
+  const path = join(dataDir, 'reference-plain.sqlite');
+  if (existsSync(path)) return path;
+  log('  building the plain reference table for the sqlite3 CLI (once)...');
+  const part = `${path}.part`;
+  rmSync(part, { force: true });
+  const db = new Database(part);
+  try {
+    db.exec(`ATTACH ${sqlString(sqliteFile(dataDir))} AS store;
+      CREATE TABLE activities (guid INTEGER PRIMARY KEY, lead_id INTEGER NOT NULL, activity_date INTEGER NOT NULL,
+        activity_type_id INTEGER NOT NULL, campaign_id INTEGER, pav_id INTEGER, pav TEXT, attributes TEXT NOT NULL, action_result TEXT);
+      INSERT INTO activities SELECT guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav,
+        CASE WHEN unicode(attributes) = 34 THEN replace(substr(attributes, 2, length(attributes) - 2), '""', '"') ELSE attributes END,
+        action_result FROM store.activities ORDER BY guid;
+      CREATE INDEX activities_by_date ON activities(activity_date);`);
+  } finally {
+    db.close();
+  }
+  renameSync(part, path);
+  return path;
+}
+
+const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;

@@ -82,6 +82,21 @@ export const exportLineCases: Record<string, StoreCase> = {
       '2026-01-15T00:00:00Z "{""Old Status"":""Not in Program"",""Success"":false}"\n2026-01-15T00:00:01Z "{""k"":""v w""}"\n2026-01-15T00:00:01Z {}\n');
     assert.equal(await text('TSV', ['marketoGUID']), '9223372036854775807\n99\n100\n');
   },
+  // The importer writes JSON objects, whose text has a `"` unless it is `{}`; a store still quotes
+  // text without one by the format's own delimiter (the SQLite store keeps `"`-text pre-quoted).
+  'exportLines quotes attributes text without a quote by each format\'s delimiter': async (store) => {
+    await store.importActivities([
+      activity({ marketoGUID: '1', attributes: '[1, 2]' }),
+      activity({ marketoGUID: '2', attributes: 'a\tb' }),
+      activity({ marketoGUID: '3', attributes: '"' }),
+    ]);
+    const text = async (format: (typeof EXPORT_FORMATS)[number]): Promise<string> =>
+      Buffer.concat((await collect(store.exportLines(request(EVERYTHING, ['attributes'], format)))).map((c) => c.bytes)).toString('utf8');
+    assert.equal(await text('CSV'), '"[1, 2]"\na\tb\n""""\n');
+    assert.equal(await text('SSV'), '"[1, 2]"\na\tb\n""""\n');
+    assert.equal(await text('TSV'), '[1, 2]\n"a\tb"\n""""\n');
+    assert.deepEqual((await collect(store.exportRows(EVERYTHING))).map((a) => a.attributes), ['[1, 2]', 'a\tb', '"']);
+  },
   'exportLines equals the oracle with each filter': async (store) => {
     const data = trickyActivities().map((a, i) => ({ ...a, activityTypeId: [24, 25, 104][i % 3]!, primaryAttributeValueId: i % 5 }));
     await store.importActivities(data);

@@ -9,6 +9,7 @@ import { isAfter } from '../export-slices.js';
 import type { Row } from '../row-mappers.js';
 import { batchesOf, type RecordSource } from '../record-source.js';
 import type { ExportKey, ExportRun, ExportSlice, ImportResult, LineChunk } from '../store.js';
+import { attributesFromStored, storedAttributes } from './attributes-column.js';
 import { CHUNK_ROWS, exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
 
 /**
@@ -85,7 +86,7 @@ class ActivityStage {
     values[at + 4] = a.campaignId;
     values[at + 5] = a.primaryAttributeValueId;
     values[at + 6] = a.primaryAttributeValue;
-    values[at + 7] = a.attributes;
+    values[at + 7] = storedAttributes(a.attributes);
     values[at + 8] = a.actionResult;
   }
 }
@@ -102,7 +103,7 @@ export function* activityRows(db: Database.Database, filter: ExportFilter): Gene
       campaignId: (r.campaign_id as number | null) ?? null,
       primaryAttributeValueId: (r.pav_id as number | null) ?? null,
       primaryAttributeValue: (r.pav as string | null) ?? null,
-      attributes: r.attributes as string,
+      attributes: attributesFromStored(r.attributes as string),
       actionResult: (r.action_result as Activity['actionResult']) ?? null,
     };
   }

@@ -1,4 +1,6 @@
 /** SQLite schema, applied in order; `PRAGMA user_version` records how far a file has come. */
+import { MIGRATE_ATTRIBUTES_TO_FILE_FORM } from './attributes-column.js';
+
 export const MIGRATIONS: string[] = [
   `
   CREATE TABLE activities (
@@ -9,7 +11,7 @@ export const MIGRATIONS: string[] = [
     campaign_id INTEGER,
     pav_id INTEGER,
     pav TEXT,
-    attributes TEXT NOT NULL,            -- the JSON object text written to files
+    attributes TEXT NOT NULL,            -- the JSON object text (file form since the last migration)
     action_result TEXT
   );
   -- The index key (activity_date, rowid) is exactly the file order, so exports never sort.
@@ -128,4 +130,6 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (program_id, lead_id)
   ) WITHOUT ROWID;
   `,
+  // Attributes holding `"` are kept in their file form (attributes-column.ts).
+  MIGRATE_ATTRIBUTES_TO_FILE_FORM,
 ];

@@ -6,6 +6,7 @@
 import type { ExportField, ExportFormat, ActivityExportRequest } from '../../domain/export-request.js';
 import { DELETE_LEAD_TYPE_ID } from '../../domain/activity-types.js';
 import { DELIMITERS } from '../../domain/file-format.js';
+import { attributesFileText } from './attributes-column.js';
 
 /**
  * Stored text as file text, quoted like `quoteValue` in domain/file-format.ts: only when it holds
@@ -44,7 +45,7 @@ function linePart(field: ExportField, delimiter: string, fastDate: boolean): Lin
     case 'campaignId': return one(`coalesce(campaign_id, 'null')`);
     case 'primaryAttributeValueId': return one(`coalesce(pav_id, 'null')`);
     case 'primaryAttributeValue': return one(`coalesce(${quoted('pav', delimiter)}, 'null')`);
-    case 'attributes': return one(quoted('attributes', delimiter));
+    case 'attributes': return one(attributesFileText(quoted('attributes', delimiter)));
     case 'actionResult': return one(`coalesce(action_result, 'null')`);
     default: throw new Error(`unknown export field ${String(field)}`);
   }

@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { request } from '../conformance/fixtures.js';
 import { runStoreConformance } from '../conformance/run-store-conformance.js';
+import { formatRow } from '../../domain/file-format.js';
+import { MIGRATE_ATTRIBUTES_TO_FILE_FORM, storedAttributes } from './attributes-column.js';
 import { MIGRATIONS } from './schema.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -42,5 +45,37 @@ test('a file made before tokens were hashed loses its clear tokens when opened: 
     db.close();
   } finally {
     void store.close();
+  }
+});
+
+test('a file made before attributes were kept in file form is rewritten when opened, and exports the same bytes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tidemark-store-attributes-migration-'));
+  dirs.push(dir);
+  const file = join(dir, 'tidemark.sqlite');
+  const old = new Database(file);
+  const before = MIGRATIONS.indexOf(MIGRATE_ATTRIBUTES_TO_FILE_FORM);
+  assert.ok(before > 0, 'the migration is in the list');
+  for (const m of MIGRATIONS.slice(0, before)) old.exec(m);
+  old.pragma(`user_version = ${before}`);
+  const json = ['{}', '{"a":"say \\"hi\\"","b":1}', '{"k":"v w,x"}'];
+  const insert = old.prepare('INSERT INTO activities (guid, lead_id, activity_date, activity_type_id, attributes) VALUES (?, 1, ?, 1, ?)');
+  json.forEach((text, i) => insert.run(i + 1, 1_700_000_000 + i, text));
+  old.close();
+
+  const store = new SqliteStore(file);
+  try {
+    const filter = { startMs: 0, endMs: 2_000_000_000_000 };
+    const rows = [];
+    for await (const a of store.exportRows(filter)) rows.push(a);
+    assert.deepEqual(rows.map((a) => a.attributes), json, 'the JSON reads back unchanged');
+    const db = new Database(file, { readonly: true });
+    assert.deepEqual(db.prepare('SELECT attributes FROM activities ORDER BY guid').pluck().all(), json.map(storedAttributes));
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    db.close();
+    const lines: Buffer[] = [];
+    for await (const c of store.exportLines(request(filter, ['attributes']))) lines.push(c.bytes);
+    assert.equal(Buffer.concat(lines).toString('utf8'), rows.map((a) => formatRow(a, ['attributes'], 'CSV')).join(''));
+  } finally {
+    await store.close();
   }
 });
