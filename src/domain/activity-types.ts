@@ -1,5 +1,8 @@
 /** Marketo's standard activity types (marketo-api-notes.md §5.2) and the export filter groups. */
 
+/** Custom activity types are numbered from here up. */
+export const FIRST_CUSTOM_TYPE_ID = 100001;
+
 export interface AttributeDef {
   name: string;
   dataType: string;

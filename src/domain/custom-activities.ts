@@ -11,7 +11,7 @@ import { z } from 'zod';
 
 export const MAX_CUSTOM_RECORDS = 300;
 export const MAX_CUSTOM_ATTRIBUTES = 20;
-export const FIRST_CUSTOM_TYPE_ID = 100001;
+export { FIRST_CUSTOM_TYPE_ID } from './activity-types.js';
 
 export interface CustomAttribute extends AttributeDef {
   apiName: string;

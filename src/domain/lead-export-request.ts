@@ -12,23 +12,8 @@ import {
 import { InvalidRequest, UnsupportedFilter } from './errors.js';
 import type { LeadSchema } from './lead-schema.js';
 
-/** Leads created (or last changed) in the window, both ends inclusive. */
-export interface LeadWindowFilter {
-  type: 'createdAt' | 'updatedAt';
-  startMs: number;
-  endMs: number;
-}
-
-/** Members of a list, by id, or by name until the API resolves it (`listId` is set before the job is stored). */
-export interface LeadListFilter {
-  type: 'staticList' | 'smartList';
-  listId?: number;
-  listName?: string;
-}
-
-export type LeadFilter = LeadWindowFilter | LeadListFilter;
-
-export const isListFilter = (f: LeadFilter): f is LeadListFilter => f.type === 'staticList' || f.type === 'smartList';
+export { isListFilter, type LeadFilter, type LeadListFilter, type LeadWindowFilter } from './lead-filter.js';
+import type { LeadFilter } from './lead-filter.js';
 
 export interface LeadExportRequest {
   kind: 'leads';

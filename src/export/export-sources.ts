@@ -4,7 +4,7 @@
  * snapshot, from the catalog.
  */
 import type { ExportRequest } from '../domain/export-kind.js';
-import { isListFilter } from '../domain/lead-export-request.js';
+import { isListFilter } from '../domain/lead-filter.js';
 import type { Store } from '../store/store.js';
 
 /** The job's errorMsg when something it selects by is gone; undefined when all is there. */

@@ -6,7 +6,8 @@
  */
 import type { ExportFormat } from '../../domain/export-body.js';
 import type { RecordExportRequest } from '../../domain/export-kind.js';
-import { isListFilter, type LeadExportRequest, type LeadFilter } from '../../domain/lead-export-request.js';
+import type { LeadExportRequest } from '../../domain/lead-export-request.js';
+import { isListFilter, type LeadFilter } from '../../domain/lead-filter.js';
 import type { ExportSlice } from '../store.js';
 import type { MemberFilter } from '../../domain/program-member-export-request.js';
 import { DELIMITERS } from '../../domain/file-format.js';

@@ -2,7 +2,8 @@
 import pg from 'pg';
 import type { Activity } from '../../domain/activity.js';
 import type { Asset, AssetKind } from '../../domain/assets.js';
-import { FIRST_CUSTOM_TYPE_ID, type CustomActivityType } from '../../domain/custom-activities.js';
+import { FIRST_CUSTOM_TYPE_ID } from '../../domain/activity-types.js';
+import type { CustomActivityType } from '../../domain/custom-activities.js';
 import { DuplicateName } from '../../domain/errors.js';
 import type { ExportRequest, ExportValue, RecordExportRequest } from '../../domain/export-kind.js';
 import type { ExportFilter } from '../../domain/export-request.js';

@@ -4,7 +4,7 @@
  * the only text pasted in is a known format's delimiter and column names from lead-columns.ts.
  */
 import type { ExportFormat } from '../../domain/export-body.js';
-import { isListFilter, type LeadFilter } from '../../domain/lead-export-request.js';
+import { isListFilter, type LeadFilter } from '../../domain/lead-filter.js';
 import type { MemberFilter } from '../../domain/program-member-export-request.js';
 import { DELIMITERS } from '../../domain/file-format.js';
 import { fieldColumn, STATE_CODES, type ColumnSpec } from '../lead-columns.js';
