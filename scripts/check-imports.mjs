@@ -44,11 +44,42 @@ function sources(dir) {
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
-/** The specifiers a file imports, with comments removed first. */
-function specifiers(file) {
+/** The specifiers a file imports, with comments removed first; `runtime` leaves out `import type` and `export type`. */
+function specifiers(file, { runtime = false } = {}) {
   // Comments and template literals (the worker bootstrap's code is one) hold text, not imports.
   const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').replace(/`[^`]*`/g, '``');
-  return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
+  return [...text.matchAll(IMPORT)].filter((m) => !runtime || !/^[\s;]*(?:import|export)\s+type\s/.test(m[0])).map((m) => m[1] ?? m[2]);
+}
+
+/**
+ * Every export job starts these modules in fresh threads, which load what they import again: a
+ * package listed here took tens of ms of each start (zod 60 ms; docs/performance.md), so the
+ * threads' runtime imports (dynamic ones too) must not reach it.
+ */
+const THREAD_ENTRIES = ['src/export/export-worker.ts', 'src/export/run-helper.ts'];
+const NOT_IN_THREADS = ['zod'];
+
+function threadProblems(ROOT) {
+  const problems = [];
+  for (const entry of THREAD_ENTRIES) {
+    const via = new Map([[entry, undefined]]);
+    const todo = [entry];
+    while (todo.length > 0) {
+      const file = todo.pop();
+      for (const spec of specifiers(join(ROOT, file), { runtime: true })) {
+        const target = resolveSpecifier(ROOT, join(ROOT, file), spec);
+        if (target.kind === 'package' && NOT_IN_THREADS.includes(target.name)) {
+          const chain = [file];
+          for (let f = via.get(file); f; f = via.get(f)) chain.push(f);
+          problems.push(`${entry}: its thread loads '${target.name}' (${chain.reverse().join(' -> ')})`);
+        } else if (target.kind === 'file' && !via.has(target.path) && existsSync(join(ROOT, target.path))) {
+          via.set(target.path, file);
+          todo.push(target.path);
+        }
+      }
+    }
+  }
+  return problems;
 }
 
 /** `{ kind: 'file', path } | { kind: 'builtin' } | { kind: 'package', name }` */
@@ -114,6 +145,7 @@ export function checkImports(ROOT = REPO) {
     }
   }
   for (const cycle of cycles(edges)) problems.push(`import circle: ${cycle.join(' -> ')}`);
+  if (existsSync(join(ROOT, THREAD_ENTRIES[0]))) problems.push(...threadProblems(ROOT));
   return { problems, folderEdges: [...folderEdges].sort(), files: files.length };
 }
 
