@@ -4,12 +4,13 @@
  */
 import type Database from 'better-sqlite3';
 import type { Activity } from '../../domain/activity.js';
+import { formatMarketoDate } from '../../domain/dates.js';
 import type { ActivityExportRequest, ExportFilter } from '../../domain/export-request.js';
 import { isAfter } from '../export-slices.js';
 import type { Row } from '../row-mappers.js';
 import { batchesOf, type RecordSource } from '../record-source.js';
 import type { ExportKey, ExportRun, ExportSlice, ImportResult, LineChunk } from '../store.js';
-import { attributesFromStored, storedAttributes } from './attributes-column.js';
+import { attributesFromStored, storedAttributes } from './file-text-columns.js';
 import { CHUNK_ROWS, exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
 
 /**
@@ -37,7 +38,7 @@ export async function importActivities(db: Database.Database, records: RecordSou
 const STAGE_BATCH = 10_000;
 /** Rows a staging INSERT binds at once: one call per row cost more than the temp table's own work. */
 const ROWS_PER_INSERT = 64;
-const COLUMNS = 9;
+const COLUMNS = 10;
 
 /** The TEMP stage of one import: rows appended in batches, each batch one transaction. */
 class ActivityStage {
@@ -88,6 +89,7 @@ class ActivityStage {
     values[at + 6] = a.primaryAttributeValue;
     values[at + 7] = storedAttributes(a.attributes);
     values[at + 8] = a.actionResult;
+    values[at + 9] = formatMarketoDate(a.activityDate);
   }
 }
 

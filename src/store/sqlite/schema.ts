@@ -1,5 +1,5 @@
 /** SQLite schema, applied in order; `PRAGMA user_version` records how far a file has come. */
-import { MIGRATE_ATTRIBUTES_TO_FILE_FORM } from './attributes-column.js';
+import { MIGRATE_ADD_DATE_TEXT, MIGRATE_ATTRIBUTES_TO_FILE_FORM } from './file-text-columns.js';
 
 export const MIGRATIONS: string[] = [
   `
@@ -130,6 +130,7 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (program_id, lead_id)
   ) WITHOUT ROWID;
   `,
-  // Attributes holding `"` are kept in their file form (attributes-column.ts).
+  // Attributes holding `"` are kept in their file form, and the date as files write it (file-text-columns.ts).
   MIGRATE_ATTRIBUTES_TO_FILE_FORM,
+  MIGRATE_ADD_DATE_TEXT,
 ];

@@ -6,12 +6,11 @@
 import type { ExportField, ExportFormat, ActivityExportRequest } from '../../domain/export-request.js';
 import { DELETE_LEAD_TYPE_ID } from '../../domain/activity-types.js';
 import { DELIMITERS } from '../../domain/file-format.js';
-import { attributesFileText } from './attributes-column.js';
+import { attributesFileText } from './file-text-columns.js';
 
 /**
  * Stored text as file text, quoted like `quoteValue` in domain/file-format.ts: only when it holds
- * `"`, the delimiter, CR or LF. `"` is looked for first: the attributes JSON always has one, and
- * the OR stops at the first hit. format()'s %w doubles the `"` as replace() would, in one pass
+ * `"`, the delimiter, CR or LF (the OR stops at the first hit). format()'s %w doubles the `"` as replace() would, in one pass
  * and one allocation (1.7 % fewer instructions per line, callgrind; docs/performance.md).
  */
 export function quoted(column: string, delimiter: string): string {
@@ -20,41 +19,20 @@ export function quoted(column: string, delimiter: string): string {
     THEN format('"%w"', ${column}) ELSE ${column} END`;
 }
 
-/** A field as `format()` conversions and their arguments. */
-interface LinePart {
-  conversions: string;
-  args: string[];
-}
-
-// The date: strftime() parses its format and modifier on every row, which cost more than any
-// other column; date() plus the time of day in integer maths costs about half as much
-// (docs/performance.md). That maths holds from 1970 on; older dates take strftime().
-const FAST_DATE: LinePart = {
-  conversions: '%sT%02d:%02d:%02dZ',
-  args: [`date(activity_date, 'unixepoch')`, 'activity_date / 3600 % 24', 'activity_date / 60 % 60', 'activity_date % 60'],
-};
-const ANY_DATE: LinePart = { conversions: '%s', args: [`strftime('%Y-%m-%dT%H:%M:%SZ', activity_date, 'unixepoch')`] };
-
-function linePart(field: ExportField, delimiter: string, fastDate: boolean): LinePart {
-  const one = (arg: string): LinePart => ({ conversions: '%s', args: [arg] });
+/** A field's file text as an SQL expression (`null` for a missing value, as the file format says). */
+function fieldText(field: ExportField, delimiter: string): string {
   switch (field) {
-    case 'marketoGUID': return one('guid');
-    case 'leadId': return one('lead_id');
-    case 'activityDate': return fastDate ? FAST_DATE : ANY_DATE;
-    case 'activityTypeId': return one('activity_type_id');
-    case 'campaignId': return one(`coalesce(campaign_id, 'null')`);
-    case 'primaryAttributeValueId': return one(`coalesce(pav_id, 'null')`);
-    case 'primaryAttributeValue': return one(`coalesce(${quoted('pav', delimiter)}, 'null')`);
-    case 'attributes': return one(attributesFileText(quoted('attributes', delimiter)));
-    case 'actionResult': return one(`coalesce(action_result, 'null')`);
+    case 'marketoGUID': return 'guid';
+    case 'leadId': return 'lead_id';
+    case 'activityDate': return 'date_text'; // stored as files write it (file-text-columns.ts)
+    case 'activityTypeId': return 'activity_type_id';
+    case 'campaignId': return `coalesce(campaign_id, 'null')`;
+    case 'primaryAttributeValueId': return `coalesce(pav_id, 'null')`;
+    case 'primaryAttributeValue': return `coalesce(${quoted('pav', delimiter)}, 'null')`;
+    case 'attributes': return attributesFileText(quoted('attributes', delimiter));
+    case 'actionResult': return `coalesce(action_result, 'null')`;
     default: throw new Error(`unknown export field ${String(field)}`);
   }
-}
-
-function formatLine(fields: readonly ExportField[], delimiter: string, fastDate: boolean): string {
-  const parts = fields.map((f) => linePart(f, delimiter, fastDate));
-  const text = parts.map((p) => p.conversions).join(delimiter).replace(/'/g, "''");
-  return `format('${text}', ${parts.flatMap((p) => p.args).join(', ')})`;
 }
 
 /**
@@ -62,9 +40,9 @@ function formatLine(fields: readonly ExportField[], delimiter: string, fastDate:
  * call, which joins the columns in one allocation where a chain of || makes one per column.
  */
 export function lineExpression(fields: readonly ExportField[], format: ExportFormat): string {
-  const d = DELIMITERS[format];
-  if (!fields.includes('activityDate')) return formatLine(fields, d, false);
-  return `CASE WHEN activity_date >= 0 THEN ${formatLine(fields, d, true)} ELSE ${formatLine(fields, d, false)} END`;
+  const delimiter = DELIMITERS[format];
+  const text = fields.map(() => '%s').join(delimiter).replace(/'/g, "''");
+  return `format('${text}', ${fields.map((f) => fieldText(f, delimiter)).join(', ')})`;
 }
 
 export interface FilterSql {
@@ -148,9 +126,9 @@ export function exportChunkSql(request: ActivityExportRequest): ExportChunkSql {
 export const SQL = {
   createStage: `DROP TABLE IF EXISTS temp.import_stage;
     CREATE TEMP TABLE import_stage (guid INTEGER, lead_id INTEGER, activity_date INTEGER, activity_type_id INTEGER,
-    campaign_id INTEGER, pav_id INTEGER, pav TEXT, attributes TEXT, action_result TEXT)`,
+    campaign_id INTEGER, pav_id INTEGER, pav TEXT, attributes TEXT, action_result TEXT, date_text TEXT)`,
   /** `rows` rows a statement. */
-  insertStage: (rows: number) => `INSERT INTO temp.import_stage VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+  insertStage: (rows: number) => `INSERT INTO temp.import_stage VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
   // ORDER BY guid appends in rowid order, the cheapest way into the table's b-tree.
   // Within one file the first line of a GUID wins (INSERT OR IGNORE keeps it; rowid is file order).
   copyStage: `INSERT OR IGNORE INTO activities SELECT * FROM temp.import_stage ORDER BY guid, rowid`,
@@ -162,7 +140,7 @@ export const SQL = {
   knownLeads: 'SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?)) AND state IN (0, 3)',
   maxMarketoGuid: `SELECT coalesce(max(guid), 0) FROM activities WHERE guid < 4503599627370496`,
   insertActivity: `INSERT INTO activities (guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav, attributes,
-    action_result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    action_result, date_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertCustomType: 'INSERT INTO custom_activity_types (id, api_name, data) VALUES (?, ?, ?)',
   listCustomTypes: 'SELECT data FROM custom_activity_types ORDER BY id',
   maxCustomTypeId: 'SELECT max(id) FROM custom_activity_types',

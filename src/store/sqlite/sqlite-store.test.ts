@@ -4,10 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { request } from '../conformance/fixtures.js';
+import { EVERYTHING, request } from '../conformance/fixtures.js';
+import { FIRST_ACTIVITY_MS } from '../../domain/activity.js';
+import { formatMarketoDate } from '../../domain/dates.js';
 import { runStoreConformance } from '../conformance/run-store-conformance.js';
 import { formatRow } from '../../domain/file-format.js';
-import { MIGRATE_ATTRIBUTES_TO_FILE_FORM, storedAttributes } from './attributes-column.js';
+import { MIGRATE_ATTRIBUTES_TO_FILE_FORM, storedAttributes } from './file-text-columns.js';
 import { MIGRATIONS } from './schema.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -48,7 +50,7 @@ test('a file made before tokens were hashed loses its clear tokens when opened: 
   }
 });
 
-test('a file made before attributes were kept in file form is rewritten when opened, and exports the same bytes', async () => {
+test('a file made before the file-text columns is rewritten when opened, and exports the same bytes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tidemark-store-attributes-migration-'));
   dirs.push(dir);
   const file = join(dir, 'tidemark.sqlite');
@@ -58,23 +60,26 @@ test('a file made before attributes were kept in file form is rewritten when ope
   for (const m of MIGRATIONS.slice(0, before)) old.exec(m);
   old.pragma(`user_version = ${before}`);
   const json = ['{}', '{"a":"say \\"hi\\"","b":1}', '{"k":"v w,x"}'];
+  // Year 1, before 1970, and a recent second: strftime fills the new column as formatMarketoDate writes.
+  const dates = [FIRST_ACTIVITY_MS / 1000, -1_000_000_001, 1_700_000_000];
   const insert = old.prepare('INSERT INTO activities (guid, lead_id, activity_date, activity_type_id, attributes) VALUES (?, 1, ?, 1, ?)');
-  json.forEach((text, i) => insert.run(i + 1, 1_700_000_000 + i, text));
+  json.forEach((text, i) => insert.run(i + 1, dates[i], text));
   old.close();
 
   const store = new SqliteStore(file);
   try {
-    const filter = { startMs: 0, endMs: 2_000_000_000_000 };
+    const filter = { ...EVERYTHING, startMs: FIRST_ACTIVITY_MS };
     const rows = [];
     for await (const a of store.exportRows(filter)) rows.push(a);
     assert.deepEqual(rows.map((a) => a.attributes), json, 'the JSON reads back unchanged');
     const db = new Database(file, { readonly: true });
     assert.deepEqual(db.prepare('SELECT attributes FROM activities ORDER BY guid').pluck().all(), json.map(storedAttributes));
+    assert.deepEqual(db.prepare('SELECT date_text FROM activities ORDER BY guid').pluck().all(), dates.map((s) => formatMarketoDate(s * 1000)));
     assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
     db.close();
     const lines: Buffer[] = [];
-    for await (const c of store.exportLines(request(filter, ['attributes']))) lines.push(c.bytes);
-    assert.equal(Buffer.concat(lines).toString('utf8'), rows.map((a) => formatRow(a, ['attributes'], 'CSV')).join(''));
+    for await (const c of store.exportLines(request(filter, ['activityDate', 'attributes']))) lines.push(c.bytes);
+    assert.equal(Buffer.concat(lines).toString('utf8'), rows.map((a) => formatRow(a, ['activityDate', 'attributes'], 'CSV')).join(''));
   } finally {
     await store.close();
   }

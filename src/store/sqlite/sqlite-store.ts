@@ -6,6 +6,7 @@ import type { Activity } from '../../domain/activity.js';
 import type { Asset, AssetKind } from '../../domain/assets.js';
 import { FIRST_CUSTOM_TYPE_ID } from '../../domain/activity-types.js';
 import type { CustomActivityType } from '../../domain/custom-activities.js';
+import { formatMarketoDate } from '../../domain/dates.js';
 import { AlreadyQueued, DuplicateName, InvalidTransition, JobNotFound, QueueFull } from '../../domain/errors.js';
 import type { ExportRequest, ExportValue, RecordExportRequest } from '../../domain/export-kind.js';
 import type { ExportFilter } from '../../domain/export-request.js';
@@ -20,7 +21,7 @@ import type {
 import type { RecordSource } from '../record-source.js';
 import type { AssetPage } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
-import { storedAttributes } from './attributes-column.js';
+import { storedAttributes } from './file-text-columns.js';
 import { activityLines, activityMark, activityRows, activityRuns, importActivities } from './activity-data.js';
 import { SqliteConsoleQueries } from './console-queries.js';
 import { ensureColumns, importLeads, importMembers, recordLines, recordMark, recordRuns, recordValues } from './lead-data.js';
@@ -200,7 +201,7 @@ export class SqliteStore implements Store {
       return records.map((a) => {
         guid++;
         insert.run(guid, a.leadId, a.activityDate / 1000, a.activityTypeId, a.campaignId, a.primaryAttributeValueId,
-          a.primaryAttributeValue, storedAttributes(a.attributes), a.actionResult);
+          a.primaryAttributeValue, storedAttributes(a.attributes), a.actionResult, formatMarketoDate(a.activityDate));
         return guid.toString();
       });
     }).immediate();
