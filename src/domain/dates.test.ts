@@ -96,6 +96,19 @@ describe('formatMarketoDate', () => {
     const text = '2026-11-01T06:30:00Z';
     assert.equal(formatMarketoDate(parseMarketoDate(text)!.ms), text);
   });
+  test('writes what toISOString writes, to the second, for any date an import accepts, in any order (the day it keeps)', () => {
+    const reference = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    const [first, last] = [-62_135_596_800_000, 253_402_300_799_999];
+    const instant = fc.integer({ min: first, max: last });
+    // Neighbours of one instant too: the same day, the day before and after, a second apart.
+    fc.assert(fc.property(fc.array(fc.tuple(instant, fc.integer({ min: -2 * DAY_MS, max: 2 * DAY_MS })), { maxLength: 20 }), (pairs) => {
+      for (const [ms, step] of pairs) {
+        assert.equal(formatMarketoDate(ms), reference(ms));
+        const near = Math.min(last, Math.max(first, ms + step));
+        assert.equal(formatMarketoDate(near), reference(near));
+      }
+    }), { numRuns: 500 });
+  });
 });
 
 describe('chicagoDayStart and nextChicagoDayStart', () => {
