@@ -13,6 +13,8 @@ import { fmt, interleaved, measure, type ScenarioResult } from '../lib/stats.js'
 import { ensureBinary } from '../lib/tools.js';
 
 const MB = 1 << 20;
+/** Calls each server answers before the samples (see below). */
+const WARM_UP_CALLS = 3000;
 
 /** GETs `url` and counts the body bytes, discarding them. */
 function get(agent: Agent, url: string, headers: Record<string, string>): Promise<number> {
@@ -64,6 +66,14 @@ export async function downloadFile(ctx: BenchContext): Promise<ScenarioResult> {
     const auth = { Authorization: `Bearer ${await api.auth()}` };
     const ngUrl = `${nginx.url}/files/${id}.export`;
     await whole(agent, ngUrl, {}, size); // page cache warm for both
+    // A server that has been up a while has its request path compiled: V8 optimises Tidemark's
+    // (Fastify, hooks, checks) only after a thousand or two calls, and before that a 100-byte
+    // range took 0.57 ms of wall time against 0.24 ms after (nginx is C: it has nothing to warm).
+    // Both sides get the same warm-up calls, outside the clock.
+    for (let i = 0; i < WARM_UP_CALLS; i++) {
+      await get(agent, tmUrl, { ...auth, Range: 'bytes=0-99' });
+      await get(agent, ngUrl, { Range: 'bytes=0-99' });
+    }
     const n = Math.max(ctx.samples, 5);
     const logged = (label: string, f: () => Promise<number>) => async () => {
       const v = await f();
@@ -79,6 +89,8 @@ export async function downloadFile(ctx: BenchContext): Promise<ScenarioResult> {
     const wholeRatio = m.tidemark_whole_mb_s.median / m.nginx_whole_mb_s.median;
     const rangeRatio = m.tidemark_ranges_mb_s.median / m.nginx_ranges_mb_s.median;
     const ratio = Math.min(wholeRatio, rangeRatio);
+    // Issue 15: whole files at nginx's pace, 1 MB ranges at 0.8x of it.
+    const met = wholeRatio >= 1.0 && rangeRatio >= 0.8;
     return {
       id: 'download',
       title: `Download the ${(size / 1e6).toFixed(0)} MB file, whole / in 1 MB ranges`,
@@ -87,11 +99,12 @@ export async function downloadFile(ctx: BenchContext): Promise<ScenarioResult> {
       measures: m,
       ratio,
       ratioLabel: 'Tidemark MB/s / nginx MB/s, the lower of whole and ranges',
-      target: '≥ 0.8×',
-      met: ratio >= 0.8,
+      target: 'whole ≥ 1.0×, 1 MB ranges ≥ 0.8×',
+      met,
       notes: [
         `whole: ${fmt.mbps(m.tidemark_whole_mb_s.median)} vs ${fmt.mbps(m.nginx_whole_mb_s.median)} (${fmt.ratio(wholeRatio)})`,
         `1 MB ranges (${Math.ceil(size / MB)} requests): ${fmt.mbps(m.tidemark_ranges_mb_s.median)} vs ${fmt.mbps(m.nginx_ranges_mb_s.median)} (${fmt.ratio(rangeRatio)})`,
+        `${WARM_UP_CALLS.toLocaleString('en-US')} 100-byte range calls to each server before the clock starts`,
       ],
       tidemarkCell: `whole ${fmt.mbps(m.tidemark_whole_mb_s.median)}, ranges ${fmt.mbps(m.tidemark_ranges_mb_s.median)}`,
       referenceCell: `whole ${fmt.mbps(m.nginx_whole_mb_s.median)}, ranges ${fmt.mbps(m.nginx_ranges_mb_s.median)}`,
