@@ -27,7 +27,7 @@ export async function spinCores(cores: number): Promise<() => Promise<void>> {
 }
 
 /**
- * The scenario with `cores` cores kept busy: its id gains `-busy`, its title says so, and the
+ * The scenario with `cores` cores kept busy: its id gains `-busy` (`-busy2` for two), its title says so, and the
  * scenario sees `ctx.busyCores` (to set its target for a busy machine).
  */
 export function withBusyCores(scenario: Scenario, cores = 1): Scenario {
@@ -36,7 +36,7 @@ export function withBusyCores(scenario: Scenario, cores = 1): Scenario {
     try {
       const r = await scenario({ ...ctx, busyCores: cores });
       const what = cores === 1 ? 'one core busy' : `${cores} cores busy`;
-      return { ...r, id: `${r.id}-busy`, title: `${r.title}, ${what}`, notes: [...r.notes, `${what}: ${cores} process(es) spinning for the whole scenario`] };
+      return { ...r, id: `${r.id}-busy${cores === 1 ? '' : cores}`, title: `${r.title}, ${what}`, notes: [...r.notes, `${what}: ${cores} process(es) spinning for the whole scenario`] };
     } finally {
       await stop();
     }
