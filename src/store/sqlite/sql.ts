@@ -10,8 +10,9 @@ import { attributesFileText } from './file-text-columns.js';
 
 /**
  * Stored text as file text, quoted like `quoteValue` in domain/file-format.ts: only when it holds
- * `"`, the delimiter, CR or LF (the OR stops at the first hit). format()'s %w doubles the `"` as replace() would, in one pass
- * and one allocation (1.7 % fewer instructions per line, callgrind; docs/performance.md).
+ * `"`, the delimiter, CR or LF (the OR stops at the first hit). format()'s %w doubles the `"` as
+ * replace() would, in one pass and one allocation (1.7 % fewer instructions per line, callgrind;
+ * docs/performance.md).
  */
 export function quoted(column: string, delimiter: string): string {
   const d = delimiter === "'" ? "''''" : `'${delimiter}'`;
