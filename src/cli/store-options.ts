@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { sqliteFile } from '../config/serve-flags.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, upgradeNote } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
 /** `--data-dir` and `--database-url`, shared by every command that opens the store. */
@@ -14,7 +14,9 @@ export async function openStoreFrom(opts: { dataDir?: string; databaseUrl?: stri
   const env = process.env;
   const url = opts.databaseUrl ?? env.TIDEMARK_DATABASE_URL ?? env.DATABASE_URL;
   if (url) return openStore({ kind: 'postgres', url });
-  return openStore({ kind: 'sqlite', file: sqliteFile(opts.dataDir ?? env.TIDEMARK_DATA_DIR ?? './tidemark-data') });
+  return openStore({ kind: 'sqlite', file: sqliteFile(opts.dataDir ?? env.TIDEMARK_DATA_DIR ?? './tidemark-data') }, {
+    onUpgrade: (upgrade) => process.stderr.write(`tidemark: ${upgradeNote(upgrade)}\n`),
+  });
 }
 
 /** Prints a clear message and exits non-zero; for errors the user can fix. */

@@ -5,7 +5,7 @@ import { Scheduler } from '../export/scheduler.js';
 import { FsFileStore } from '../files/file-store.js';
 import { OffsetClock, systemClock, type Clock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../lib/logger.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, upgradeNote } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './app.js';
 import { ConsoleAccess } from './console/console-auth.js';
@@ -53,7 +53,9 @@ export async function createTidemark(config: Config, options: CreateOptions = {}
   const tlsNotes: string[] = [];
   // Certificates are dated by the real clock: clients check them against theirs, not the emulator's.
   const served = config.tls && config.role !== 'worker' ? await servedCertificate(config.tls, config.host, Date.now(), { notes: tlsNotes }) : undefined;
-  const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', file: sqliteFile(config.dataDir) });
+  const store = await openStore(config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', file: sqliteFile(config.dataDir) }, {
+    onUpgrade: (upgrade) => log.info(upgrade, `${upgradeNote(upgrade)}; the server starts when it is done`),
+  });
   const files = new FsFileStore(exportDir(config.dataDir));
   const scheduler = new Scheduler({
     store, files, clock, log, maxProcessing: config.maxProcessing, fileRetentionDays: config.fileRetentionDays,

@@ -209,3 +209,10 @@ export interface JobOwnership {
 
 /** Where a store lives, in a form that can be posted to a worker thread. */
 export type StoreLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** A store made by an older version, about to be upgraded: schema versions, and how many activities it holds. */
+export interface StoreUpgrade {
+  fromVersion: number;
+  toVersion: number;
+  activities: number;
+}

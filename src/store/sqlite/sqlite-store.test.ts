@@ -12,6 +12,8 @@ import { formatRow } from '../../domain/file-format.js';
 import { MIGRATE_ATTRIBUTES_TO_FILE_FORM, storedAttributes } from './file-text-columns.js';
 import { MIGRATIONS } from './schema.js';
 import { SqliteStore } from './sqlite-store.js';
+import { upgradeNote } from '../open-store.js';
+import type { StoreUpgrade } from '../store.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -66,8 +68,18 @@ test('a file made before the file-text columns is rewritten when opened, and exp
   json.forEach((text, i) => insert.run(i + 1, dates[i], text));
   old.close();
 
-  const store = new SqliteStore(file);
+  const upgrades: StoreUpgrade[] = [];
+  const store = new SqliteStore(file, { onUpgrade: (u) => upgrades.push(u) });
   try {
+    assert.deepEqual(upgrades, [{ fromVersion: before, toVersion: MIGRATIONS.length, activities: 3 }], 'told once, before the rewrite');
+    assert.match(upgradeNote(upgrades[0]!), new RegExp(`^upgrading the store from schema ${before} to ${MIGRATIONS.length} \\(3 activities; once only\\)$`));
+    assert.match(upgradeNote({ fromVersion: 4, toVersion: 6, activities: 5_212_520 }), /5,212,520 activities; once only, about 53 s\)$/);
+    const again = new SqliteStore(file, { onUpgrade: (u) => upgrades.push(u) });
+    await again.close();
+    assert.equal(upgrades.length, 1, 'a store at the current version is not upgraded again');
+    const fresh = new SqliteStore(join(dir, 'new.sqlite'), { onUpgrade: (u) => upgrades.push(u) });
+    await fresh.close();
+    assert.equal(upgrades.length, 1, 'a new file is made, not upgraded');
     const filter = { ...EVERYTHING, startMs: FIRST_ACTIVITY_MS };
     const rows = [];
     for await (const a of store.exportRows(filter)) rows.push(a);
