@@ -233,7 +233,11 @@ describe(`fuzzing the in-process server (fast-check seed ${SEED}, scale ${SCALE}
     await fc.assert(fc.asyncProperty(fc.array(pathSegment, { minLength: 0, maxLength: 8 }), method, fc.oneof(fc.constant(''), queryString.map((q) => `?${q}`)), fc.boolean(), async (segs, m, qs, withToken) => {
       const url = `/${segs.join('/')}${qs}`;
       const a = await send('paths', { method: m, url, headers: withToken ? { authorization: `Bearer ${token}` } : {} });
-      if (url.length > 8192) assert.equal(a.status, 414);
+      // inject() parses the URL as light-my-request's parse-url.js does (WHATWG): `%2e%2e` is a `..`
+      // segment, resolved with the segment before it before the server sees the target (fuzz seed
+      // 1027385622), so the target's length is the parsed one.
+      const parsed = new URL(url.startsWith('//') ? `http://localhost${url}` : url, 'http://localhost');
+      if ((parsed.pathname + parsed.search).length > 8192) assert.equal(a.status, 414);
     }), runs(2000));
   });
 
