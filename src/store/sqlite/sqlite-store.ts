@@ -35,7 +35,6 @@ export interface SqliteStoreOptions {
   onUpgrade?: (upgrade: StoreUpgrade) => void;
 }
 
-
 export class SqliteStore implements Store {
   // SQLite builds the lines in the thread that reads them, so one export uses one core; runs
   // handed to helper threads use the others.
@@ -54,8 +53,9 @@ export class SqliteStore implements Store {
     // An export thread reads its window once, front to back, so SQLite's page cache (16 MB a
     // connection as better-sqlite3 builds it) only filled up: 29 MB of a 31-day export's peak
     // memory in its two threads, at the same speed with 2 MB (docs/performance.md).
-    if (options.readonly) this.db.pragma('cache_size = -2000');
-    if (!options.readonly) {
+    if (options.readonly) {
+      this.db.pragma('cache_size = -2000');
+    } else {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.migrate(options.onUpgrade);
