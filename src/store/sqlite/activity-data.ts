@@ -10,7 +10,7 @@ import { isAfter } from '../export-slices.js';
 import type { Row } from '../row-mappers.js';
 import { batchesOf, type RecordSource } from '../record-source.js';
 import type { ExportKey, ExportRun, ExportSlice, ImportResult, LineChunk } from '../store.js';
-import { attributesFromStored, storedAttributes } from './file-text-columns.js';
+import { attributesFromStored } from './file-text-columns.js';
 import { CHUNK_ROWS, exportChunkSql, exportWhere, ORDER, SQL } from './sql.js';
 
 /**
@@ -87,7 +87,7 @@ class ActivityStage {
     values[at + 4] = a.campaignId;
     values[at + 5] = a.primaryAttributeValueId;
     values[at + 6] = a.primaryAttributeValue;
-    values[at + 7] = storedAttributes(a.attributes);
+    values[at + 7] = a.attributes;
     values[at + 8] = a.actionResult;
     values[at + 9] = formatMarketoDate(a.activityDate);
   }

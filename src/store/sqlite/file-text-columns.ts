@@ -19,6 +19,11 @@ export function storedAttributes(json: string): string {
   return json.includes('"') ? `"${json.replaceAll('"', '""')}"` : json;
 }
 
+/** `storedAttributes` in SQL, over a column of JSON text (`%w` doubles `"`). */
+export function storedAttributesSql(jsonColumn: string): string {
+  return `CASE WHEN instr(${jsonColumn}, '"') THEN format('"%w"', ${jsonColumn}) ELSE ${jsonColumn} END`;
+}
+
 /** The attributes JSON back from the column's text. */
 export function attributesFromStored(text: string): string {
   return text.charCodeAt(0) === 34 ? text.slice(1, -1).replaceAll('""', '"') : text;
@@ -34,7 +39,7 @@ export function attributesFileText(quotedColumn: string): string {
 }
 
 /** Migration of a store written before: the JSON holding `"` rewritten into the stored form (%w doubles `"`). */
-export const MIGRATE_ATTRIBUTES_TO_FILE_FORM = `UPDATE activities SET attributes = format('"%w"', attributes) WHERE instr(attributes, '"')`;
+export const MIGRATE_ATTRIBUTES_TO_FILE_FORM = `UPDATE activities SET attributes = ${storedAttributesSql('attributes')} WHERE instr(attributes, '"')`;
 
 /**
  * Migration of a store written before: the date column, filled as formatMarketoDate writes dates

@@ -6,7 +6,7 @@
 import type { ExportField, ExportFormat, ActivityExportRequest } from '../../domain/export-request.js';
 import { DELETE_LEAD_TYPE_ID } from '../../domain/activity-types.js';
 import { DELIMITERS } from '../../domain/file-format.js';
-import { attributesFileText } from './file-text-columns.js';
+import { attributesFileText, storedAttributesSql } from './file-text-columns.js';
 
 /**
  * Stored text as file text, quoted like `quoteValue` in domain/file-format.ts: only when it holds
@@ -124,6 +124,13 @@ export function exportChunkSql(request: ActivityExportRequest): ExportChunkSql {
   };
 }
 
+/**
+ * The stage's columns as the activities table takes them. The stage holds the attributes as JSON;
+ * the copy turns them into their stored file form in SQLite's C (`storedAttributesSql`): doubling
+ * the quotes in JavaScript cost the import about 1 µs a row more (0.80x to 0.83x raw INSERTs).
+ */
+const STAGED_COLUMNS = `guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav, ${storedAttributesSql('attributes')}, action_result, date_text`;
+
 export const SQL = {
   createStage: `DROP TABLE IF EXISTS temp.import_stage;
     CREATE TEMP TABLE import_stage (guid INTEGER, lead_id INTEGER, activity_date INTEGER, activity_type_id INTEGER,
@@ -132,9 +139,9 @@ export const SQL = {
   insertStage: (rows: number) => `INSERT INTO temp.import_stage VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
   // ORDER BY guid appends in rowid order, the cheapest way into the table's b-tree.
   // Within one file the first line of a GUID wins (INSERT OR IGNORE keeps it; rowid is file order).
-  copyStage: `INSERT OR IGNORE INTO activities SELECT * FROM temp.import_stage ORDER BY guid, rowid`,
+  copyStage: `INSERT OR IGNORE INTO activities SELECT ${STAGED_COLUMNS} FROM temp.import_stage ORDER BY guid, rowid`,
   /** When the stage is in GUID order already (rowid order), with no GUID twice. */
-  copyOrderedStage: `INSERT OR IGNORE INTO activities SELECT * FROM temp.import_stage`,
+  copyOrderedStage: `INSERT OR IGNORE INTO activities SELECT ${STAGED_COLUMNS} FROM temp.import_stage`,
   dropStage: 'DROP TABLE IF EXISTS temp.import_stage',
   copyStageLeads: 'INSERT OR IGNORE INTO leads (id) SELECT DISTINCT lead_id FROM temp.import_stage',
   // Active leads and ids known from activities; deleted and merged leads are gone.
