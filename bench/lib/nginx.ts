@@ -17,6 +17,8 @@ export function freePort(): Promise<number> {
 export interface Nginx {
   /** Base URL; a file `<name>` of the served directory is at `${url}/files/<name>`. */
   url: string;
+  /** The master process (its workers are its children). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -58,5 +60,5 @@ http {
       await sleep(50);
     }
   }
-  return { url, stop: () => child.stop() };
+  return { url, pid: child.pid, stop: () => child.stop() };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { BenchContext } from '../lib/context.js';
 import { WINDOW } from '../lib/dataset.js';
 import { startNginx } from '../lib/nginx.js';
+import { pinClientAndServers } from '../lib/pin.js';
 import { Api, createUser, iso, startServe } from '../lib/server.js';
 import { fmt, interleaved, measure, type ScenarioResult } from '../lib/stats.js';
 import { ensureBinary } from '../lib/tools.js';
@@ -57,6 +58,7 @@ export async function downloadFile(ctx: BenchContext): Promise<ScenarioResult> {
   const nginx = await startNginx(nginxBin, join(ctx.root, 'nginx'), join(dataDir, 'exports'));
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   let id: string | undefined;
+  let unpin: (() => Promise<void>) | null = null;
   try {
     const api = new Api(server.url, creds);
     id = await api.create(iso(WINDOW.start), iso(WINDOW.end));
@@ -66,6 +68,9 @@ export async function downloadFile(ctx: BenchContext): Promise<ScenarioResult> {
     const auth = { Authorization: `Bearer ${await api.auth()}` };
     const ngUrl = `${nginx.url}/files/${id}.export`;
     await whole(agent, ngUrl, {}, size); // page cache warm for both
+    // The client on one core, both servers on the other (bench/lib/pin.ts: unpinned, where the
+    // scheduler put them decided the ratio).
+    unpin = await pinClientAndServers([server.pid, nginx.pid]);
     // A server that has been up a while has its request path compiled: V8 optimises Tidemark's
     // (Fastify, hooks, checks) only after a thousand or two calls, and before that a 100-byte
     // range took 0.57 ms of wall time against 0.24 ms after (nginx is C: it has nothing to warm).
@@ -105,11 +110,13 @@ export async function downloadFile(ctx: BenchContext): Promise<ScenarioResult> {
         `whole: ${fmt.mbps(m.tidemark_whole_mb_s.median)} vs ${fmt.mbps(m.nginx_whole_mb_s.median)} (${fmt.ratio(wholeRatio)})`,
         `1 MB ranges (${Math.ceil(size / MB)} requests): ${fmt.mbps(m.tidemark_ranges_mb_s.median)} vs ${fmt.mbps(m.nginx_ranges_mb_s.median)} (${fmt.ratio(rangeRatio)})`,
         `${WARM_UP_CALLS.toLocaleString('en-US')} 100-byte range calls to each server before the clock starts`,
+        unpin ? 'client pinned to CPU 0, both servers to CPU 1 (taskset)' : 'not pinned (one core or no taskset): the ratio depends on where the scheduler puts client and server',
       ],
       tidemarkCell: `whole ${fmt.mbps(m.tidemark_whole_mb_s.median)}, ranges ${fmt.mbps(m.tidemark_ranges_mb_s.median)}`,
       referenceCell: `whole ${fmt.mbps(m.nginx_whole_mb_s.median)}, ranges ${fmt.mbps(m.nginx_ranges_mb_s.median)}`,
     };
   } finally {
+    await unpin?.();
     agent.destroy();
     await nginx.stop();
     await server.stop();
