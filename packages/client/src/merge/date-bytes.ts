@@ -6,9 +6,14 @@
  */
 const ZERO = 0x30;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-/** `YYYY-MM-DDTHH:MM:SSZ` byte by byte: 0 where a digit goes, else the separator. */
-const PATTERN = Uint8Array.from('0000-00-00T00:00:00Z', (ch) => (ch === '0' ? 0 : ch.charCodeAt(0)));
-const LENGTH = PATTERN.length;
+/** The length of `YYYY-MM-DDTHH:MM:SSZ` and its separators. */
+const LENGTH = 20;
+const DASH = 0x2d;
+const T = 0x54;
+const COLON = 0x3a;
+const Z = 0x5a;
+/** Larger than any two digits: fails every range check. */
+const NOT_DIGITS = 1000;
 
 /**
  * @returns a test that answers true/false for a field in Marketo's form, and undefined for anything
@@ -32,23 +37,29 @@ export function dateBytesBefore(thresholdMs: number): (buf: Uint8Array, start: n
   };
 }
 
-/** Whether buf[start, start + 20) is a valid date-time in the form `YYYY-MM-DDTHH:MM:SSZ`. */
-function isMarketoDate(buf: Uint8Array, start: number): boolean {
-  for (let k = 0; k < LENGTH; k++) {
-    const c = buf[start + k]!;
-    const sep = PATTERN[k]!;
-    if (sep ? c !== sep : c < ZERO || c > ZERO + 9) return false;
+/**
+ * Whether buf[start, start + 20) is a valid date-time in the form `YYYY-MM-DDTHH:MM:SSZ`. Asked of
+ * every row of a merge: straight-line code (an inner closure and loops made it a quarter of a
+ * merge's time).
+ */
+function isMarketoDate(b: Uint8Array, s: number): boolean {
+  if (b[s + 4] !== DASH || b[s + 7] !== DASH || b[s + 10] !== T || b[s + 13] !== COLON || b[s + 16] !== COLON || b[s + 19] !== Z) return false;
+  const century = twoDigits(b, s);
+  const yy = twoDigits(b, s + 2);
+  const month = twoDigits(b, s + 5);
+  const day = twoDigits(b, s + 8);
+  if (century > 99 || yy > 99 || month < 1 || month > 12 || day < 1) return false;
+  if (day > 28) {
+    const year = century * 100 + yy;
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    if (day > DAYS_IN_MONTH[month - 1]! + (month === 2 && leap ? 1 : 0)) return false;
   }
-  const num = (k: number, n: number) => {
-    let v = 0;
-    for (let j = 0; j < n; j++) v = v * 10 + buf[start + k + j]! - ZERO;
-    return v;
-  };
-  const year = num(0, 4);
-  const month = num(5, 2);
-  const day = num(8, 2);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > DAYS_IN_MONTH[month - 1]! + (month === 2 && leap ? 1 : 0)) return false;
-  return num(11, 2) < 24 && num(14, 2) < 60 && num(17, 2) < 60;
+  return twoDigits(b, s + 11) < 24 && twoDigits(b, s + 14) < 60 && twoDigits(b, s + 17) < 60;
+}
+
+/** The two ASCII digits at b[i], b[i + 1] as a number, or NOT_DIGITS. */
+function twoDigits(b: Uint8Array, i: number): number {
+  const hi = (b[i]! - ZERO) >>> 0; // above 9 for anything but a digit
+  const lo = (b[i + 1]! - ZERO) >>> 0;
+  return hi > 9 || lo > 9 ? NOT_DIGITS : hi * 10 + lo;
 }
