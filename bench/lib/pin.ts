@@ -5,14 +5,19 @@
  * across runs. Pinning the client to one core and every server to the other gives each side the
  * same placement in every run (a client and a server on different machines, as users have them).
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { run } from './proc.js';
 
-/** Pins a process and all its threads to `cpus` (e.g. '1' or '0-1'); false when it cannot (one core, no taskset). */
-export async function pinProcess(pid: number, cpus: string): Promise<boolean> {
-  if (availableParallelism() < 2) return false;
+/**
+ * The machine's CPUs. Not availableParallelism(): that follows this process's own affinity, so
+ * once pinned it says 1 (which once left the rest of a bench run on one core).
+ */
+const MACHINE_CPUS = cpus().length;
+
+/** Pins a process and all its threads to `cpuList` (e.g. '1' or '0-1'); false when taskset fails or is missing. */
+export async function pinProcess(pid: number, cpuList: string): Promise<boolean> {
   try {
-    await run('taskset', ['-a', '-p', '-c', cpus, String(pid)]);
+    await run('taskset', ['-a', '-p', '-c', cpuList, String(pid)]);
     return true;
   } catch {
     return false;
@@ -27,13 +32,18 @@ export async function childPids(pid: number): Promise<number[]> {
 
 /**
  * The client (this process) on CPU 0 and the servers (with their children) on CPU 1 until the
- * returned function puts this process back on every core. Returns null when pinning is not possible.
+ * returned function puts this process back on every core (and throws if it could not: every
+ * process the bench starts afterwards would inherit the pin). Null when pinning is not possible.
  */
 export async function pinClientAndServers(serverPids: number[]): Promise<(() => Promise<void>) | null> {
-  const all = `0-${availableParallelism() - 1}`;
-  if (!(await pinProcess(process.pid, '0'))) return null;
+  if (MACHINE_CPUS < 2 || !(await pinProcess(process.pid, '0'))) return null;
   for (const pid of serverPids) {
     for (const p of [pid, ...(await childPids(pid))]) await pinProcess(p, '1');
   }
-  return async () => void (await pinProcess(process.pid, all));
+  return async () => {
+    await pinProcess(process.pid, `0-${MACHINE_CPUS - 1}`);
+    if (availableParallelism() !== MACHINE_CPUS) {
+      throw new Error(`the bench process stayed pinned to ${availableParallelism()} of ${MACHINE_CPUS} CPUs after the download row`);
+    }
+  };
 }
