@@ -89,3 +89,30 @@ test('while the server queue is full it waits and asks again, without creating a
   assert.equal(s.server.queueFullAnswers, 2);
   assert.equal(s.server.jobs.length, 1);
 });
+
+test('an enqueue whose answer was lost finds its job already past the queue (1003): the job is followed, not failed', async () => {
+  const s = setup();
+  const serve = s.server.fetch;
+  let enqueues = 0;
+  s.server.fetch = async (url, init) => {
+    const res = await serve(url, init);
+    // The first enqueue takes effect, but its answer is the one a retry gets from a fast server.
+    if (!url.endsWith('/enqueue.json') || ++enqueues > 1) return res;
+    return Response.json({ requestId: 'x', success: false, errors: [{ code: '1003', message: "Cannot enqueue export job 'job-0': its status is Completed" }] });
+  };
+  s.ctx.client = new MarketoClient({ endpoint: 'http://fake.test', clientId: 'a', clientSecret: 'b', fetch: s.server.fetch, sleep: async () => {} });
+  const done = await runWindowJob({ phase: 'pending' }, request, s.ctx);
+  assert.equal(done.exportId, 'job-0');
+  assert.equal(done.job.status, 'Completed');
+  assert.equal(s.server.jobs.length, 1, 'no second job');
+});
+
+test('a 1003 refusal of an enqueue whose job is still Created is not swallowed', async () => {
+  const s = setup();
+  const serve = s.server.fetch;
+  s.server.fetch = async (url, init) => url.endsWith('/enqueue.json')
+    ? Response.json({ requestId: 'x', success: false, errors: [{ code: '1003', message: 'Export job is not in a state to be enqueued' }] })
+    : serve(url, init);
+  s.ctx.client = new MarketoClient({ endpoint: 'http://fake.test', clientId: 'a', clientSecret: 'b', fetch: s.server.fetch, sleep: async () => {} });
+  await assert.rejects(runWindowJob({ phase: 'pending' }, request, s.ctx), /not in a state to be enqueued/);
+});
