@@ -14,14 +14,13 @@
  *   with `"` is always the file form.
  */
 
-/** The column's text for the attributes JSON. */
-export function storedAttributes(json: string): string {
-  return json.includes('"') ? `"${json.replaceAll('"', '""')}"` : json;
-}
-
-/** `storedAttributes` in SQL, over a column of JSON text (`%w` doubles `"`). */
-export function storedAttributesSql(jsonColumn: string): string {
-  return `CASE WHEN instr(${jsonColumn}, '"') THEN format('"%w"', ${jsonColumn}) ELSE ${jsonColumn} END`;
+/**
+ * The column's text for a column or parameter of attributes JSON, in SQL (every insert and the
+ * migration use it): the JSON quoted with its `"` doubled when it holds one (`%w` doubles `"`), else
+ * the JSON as it is.
+ */
+export function storedAttributesSql(json: string): string {
+  return `CASE WHEN instr(${json}, '"') THEN format('"%w"', ${json}) ELSE ${json} END`;
 }
 
 /** The attributes JSON back from the column's text. */

@@ -147,8 +147,9 @@ export const SQL = {
   // Active leads and ids known from activities; deleted and merged leads are gone.
   knownLeads: 'SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?)) AND state IN (0, 3)',
   maxMarketoGuid: `SELECT coalesce(max(guid), 0) FROM activities WHERE guid < 4503599627370496`,
+  /** `@attributes` is JSON, turned into its stored form here as in the import's copy (the other values are positional). */
   insertActivity: `INSERT INTO activities (guid, lead_id, activity_date, activity_type_id, campaign_id, pav_id, pav, attributes,
-    action_result, date_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    action_result, date_text) VALUES (?, ?, ?, ?, ?, ?, ?, ${storedAttributesSql('@attributes')}, ?, ?)`,
   insertCustomType: 'INSERT INTO custom_activity_types (id, api_name, data) VALUES (?, ?, ?)',
   listCustomTypes: 'SELECT data FROM custom_activity_types ORDER BY id',
   maxCustomTypeId: 'SELECT max(id) FROM custom_activity_types',

@@ -21,7 +21,6 @@ import type {
 import type { RecordSource } from '../record-source.js';
 import type { AssetPage, StoreUpgrade } from '../store.js';
 import { countsByStatus, JOB_COLUMNS, jobParams, toAsset, toJob, toOwnership, toToken, toUser, type Row } from '../row-mappers.js';
-import { storedAttributes } from './file-text-columns.js';
 import { activityLines, activityMark, activityRows, activityRuns, importActivities } from './activity-data.js';
 import { SqliteConsoleQueries } from './console-queries.js';
 import { ensureColumns, importLeads, importMembers, recordLines, recordMark, recordRuns, recordValues } from './lead-data.js';
@@ -213,7 +212,7 @@ export class SqliteStore implements Store {
       return records.map((a) => {
         guid++;
         insert.run(guid, a.leadId, a.activityDate / 1000, a.activityTypeId, a.campaignId, a.primaryAttributeValueId,
-          a.primaryAttributeValue, storedAttributes(a.attributes), a.actionResult, formatMarketoDate(a.activityDate));
+          a.primaryAttributeValue, a.actionResult, formatMarketoDate(a.activityDate), { attributes: a.attributes });
         return guid.toString();
       });
     }).immediate();

@@ -113,12 +113,10 @@ async function enqueueWhenRoom(exportId: string, ctx: WindowJobContext): Promise
       return await paced(ctx, () => ctx.client.enqueueExport(exportId));
     } catch (err) {
       if (!(err instanceof MarketoApiError)) throw err;
-      // An enqueue whose answer was lost (and was retried) finds its job already queued (1029),
-      // or already past the queue (1003: processing, even completed, on a fast server).
-      if (err.code === '1003') return movedOn(exportId, ctx, err);
-      if (err.code !== '1029') throw err;
-      if (/already queued/i.test(err.message)) return paced(ctx, () => ctx.client.exportStatus(exportId));
-      if (!/too many jobs/i.test(err.message)) throw err;
+      // An enqueue whose answer was lost (and was retried) finds its job already queued (1029), or
+      // already past the queue (1003: processing, even completed, on a fast server).
+      if (err.code === '1003' || (err.code === '1029' && /already queued/i.test(err.message))) return movedOn(exportId, ctx, err);
+      if (!(err.code === '1029' && /too many jobs/i.test(err.message))) throw err;
     }
     await sleep(delay, ctx.signal);
     delay = Math.min(delay * 2, ctx.poll.queueFullMaxMs);

@@ -9,9 +9,9 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** The length of `YYYY-MM-DDTHH:MM:SSZ` and its separators. */
 const LENGTH = 20;
 const DASH = 0x2d;
-const T = 0x54;
+const LETTER_T = 0x54;
 const COLON = 0x3a;
-const Z = 0x5a;
+const LETTER_Z = 0x5a;
 /** Larger than any two digits: fails every range check. */
 const NOT_DIGITS = 1000;
 
@@ -43,7 +43,7 @@ export function dateBytesBefore(thresholdMs: number): (buf: Uint8Array, start: n
  * merge's time).
  */
 function isMarketoDate(b: Uint8Array, s: number): boolean {
-  if (b[s + 4] !== DASH || b[s + 7] !== DASH || b[s + 10] !== T || b[s + 13] !== COLON || b[s + 16] !== COLON || b[s + 19] !== Z) return false;
+  if (b[s + 4] !== DASH || b[s + 7] !== DASH || b[s + 10] !== LETTER_T || b[s + 13] !== COLON || b[s + 16] !== COLON || b[s + 19] !== LETTER_Z) return false;
   const century = twoDigits(b, s);
   const yy = twoDigits(b, s + 2);
   const month = twoDigits(b, s + 5);
